@@ -715,8 +715,9 @@ post_fetch_error (GstP2pSrc * self, const GError * error,
     default:
       /* souphttpsrc leaves these to GstBaseSrc's "Internal data stream
        * error"; the same domain and code, with the cause in the text. */
-      GST_ELEMENT_ERROR (self, STREAM, FAILED, ("%s", error->message),
-          ("URL: %s", priv->http_location));
+      GST_ELEMENT_ERROR_WITH_DETAILS (self, STREAM, FAILED,
+          ("%s", error->message), ("URL: %s", priv->http_location),
+          ("flow-return", G_TYPE_INT, GST_FLOW_ERROR, NULL));
       return;
   }
 

@@ -319,12 +319,8 @@ status_error (P2pHttpRequest * req, guint status, gboolean * eos)
   else
     code = P2P_FETCH_ERROR_OPEN_READ;
 
-  if (SOUP_STATUS_IS_REDIRECTION (status)) {
-    g_free (req->pending.redirect_uri);
-    req->pending.redirect_uri =
-        g_strdup (soup_message_headers_get_one (soup_message_get_response_headers
-            (req->msg), "Location"));
-  }
+  /* Like souphttpsrc 1.22, the redirect detail is the last URI a redirect
+   * led to (fill_pending_headers), not the Location of a final 3xx. */
   return g_error_new (P2P_FETCH_ERROR, code, "%s", reason ? reason : "");
 }
 
@@ -440,9 +436,7 @@ on_sent (GObject * source, GAsyncResult * res, gpointer user_data)
   if (req->pending.content_length >= 0)
     req->content_size = req->position + req->pending.content_length;
 
-  /* Only whole GET bodies can be manifests worth rewriting. */
-  if (req->hooks.wants_body && req->position == 0 && req->options->stop < 0
-      && SOUP_STATUS_IS_SUCCESSFUL (status)
+  if (req->hooks.wants_body && SOUP_STATUS_IS_SUCCESSFUL (status)
       && g_strcmp0 (soup_message_get_method (req->msg), "GET") == 0)
     req->mode = BODY_UNDECIDED;
   else

@@ -25,7 +25,7 @@ struct _P2pManager
   GMainLoop *loop;
 
   /* counters, object lock */
-  guint64 requests[P2P_RESOURCE_KEY + 1];
+  guint64 requests[P2P_RESOURCE_INDEX + 1];
   guint64 manifests_parsed;
   guint64 manifests_rejected;
 
@@ -240,6 +240,33 @@ manifest_transform (const P2pHttpOptions * options, const gchar * final_uri,
   return g_bytes_ref (body);
 }
 
+static gboolean
+index_wanted (const gchar * final_uri, const gchar * content_type,
+    const guint8 * first, gsize len, gpointer user_data)
+{
+  return TRUE;
+}
+
+/* A DASH SegmentBase index: the registry learns the segment boundaries of
+ * the file, the bytes go on unchanged. */
+static GBytes *
+index_transform (const P2pHttpOptions * options, const gchar * final_uri,
+    GBytes * body, gchar ** warning, GError ** error, gpointer user_data)
+{
+  P2pManager *self = user_data;
+  GError *index_error = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (body, &len);
+
+  if (!p2p_manifest_registry_add_index (self->registry, options->uri,
+          options->start, data, len, &index_error)) {
+    GST_WARNING_OBJECT (self, "index of %s not understood: %s", options->uri,
+        index_error->message);
+    g_error_free (index_error);
+  }
+  return g_bytes_ref (body);
+}
+
 static void
 open_job_free (OpenJob * job)
 {
@@ -255,7 +282,10 @@ open_on_manager_thread (gpointer data)
   OpenJob *job = data;
   P2pManager *self = job->manager;
   P2pRequestInfo info;
-  P2pHttpBodyHooks hooks = { manifest_wanted, manifest_transform, self };
+  P2pHttpBodyHooks manifest_hooks =
+      { manifest_wanted, manifest_transform, self };
+  P2pHttpBodyHooks index_hooks = { index_wanted, index_transform, self };
+  const P2pHttpBodyHooks *hooks = NULL;
   gint64 range_end;
 
   if (p2p_fetch_is_cancelled (job->fetch)) {
@@ -279,8 +309,13 @@ open_on_manager_thread (gpointer data)
     GST_DEBUG_OBJECT (self, "%s: %s", job->options->uri,
         p2p_resource_kind_to_string (info.kind));
 
+  /* Only whole bodies can be manifests worth rewriting. */
+  if (info.kind == P2P_RESOURCE_INDEX)
+    hooks = &index_hooks;
+  else if (job->options->start == 0 && job->options->stop < 0)
+    hooks = &manifest_hooks;
   p2p_http_request_start (get_session (self, job->options), job->options,
-      job->fetch, &hooks);
+      job->fetch, hooks);
   return G_SOURCE_REMOVE;
 }
 
@@ -315,6 +350,7 @@ p2p_manager_get_stats (P2pManager * self)
       "init-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_INIT],
       "segment-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_SEGMENT],
       "key-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_KEY],
+      "index-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_INDEX],
       "other-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_OTHER],
       "manifests-parsed", G_TYPE_UINT64, self->manifests_parsed,
       "manifests-rejected", G_TYPE_UINT64, self->manifests_rejected, NULL);
