@@ -6,11 +6,15 @@
 #endif
 
 #include "gstp2pcdnelements.h"
+#include "p2p-manager.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
   gboolean ret = FALSE;
+
+  /* Applications find the manager by type name to hand in their own. */
+  g_type_ensure (P2P_TYPE_MANAGER);
 
   ret |= GST_ELEMENT_REGISTER (p2phlssrc, plugin);
   ret |= GST_ELEMENT_REGISTER (p2pdashsrc, plugin);

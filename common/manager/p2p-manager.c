@@ -66,6 +66,9 @@ manager_thread (gpointer data)
 static void
 p2p_manager_init (P2pManager * self)
 {
+  /* Not floating: applications create it with g_object_new() and own it. */
+  g_object_ref_sink (self);
+
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("p2pcdn-manager", manager_thread, self);
@@ -89,12 +92,44 @@ p2p_manager_finalize (GObject * object)
   G_OBJECT_CLASS (p2p_manager_parent_class)->finalize (object);
 }
 
+enum
+{
+  PROP_0,
+  PROP_STATS,
+};
+
+static void
+p2p_manager_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  switch (prop_id) {
+    case PROP_STATS:
+      g_value_take_boxed (value, p2p_manager_get_stats (P2P_MANAGER (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
 static void
 p2p_manager_class_init (P2pManagerClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
 
   gobject_class->finalize = p2p_manager_finalize;
+  gobject_class->get_property = p2p_manager_get_property;
+
+  /**
+   * P2pManager:stats:
+   *
+   * The manager's figures as a "p2pcdn-stats" structure.  Applications
+   * reach the type by name ("P2pManager") once the plugin is loaded, so
+   * they need no header or library of ours.
+   */
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics", "The manager's figures",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   GST_DEBUG_CATEGORY_INIT (p2p_manager_debug, "p2pmanager", 0,
       "p2pcdn swarm manager");
 }
@@ -102,7 +137,7 @@ p2p_manager_class_init (P2pManagerClass * klass)
 P2pManager *
 p2p_manager_new (void)
 {
-  return g_object_ref_sink (g_object_new (P2P_TYPE_MANAGER, NULL));
+  return g_object_new (P2P_TYPE_MANAGER, NULL);
 }
 
 P2pManager *

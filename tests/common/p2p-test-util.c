@@ -149,6 +149,20 @@ p2p_test_make_playbin (const gchar * uri)
   return playbin;
 }
 
+void
+p2p_test_playbin_set_sync (GstElement * playbin, gboolean sync)
+{
+  const gchar *props[] = { "video-sink", "audio-sink" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
+    GstElement *sink = NULL;
+
+    g_object_get (playbin, props[i], &sink, NULL);
+    g_object_set (sink, "sync", sync, NULL);
+    gst_object_unref (sink);
+  }
+}
+
 static void
 on_pad_added (GstElement * demux, GstPad * pad, gpointer user_data)
 {

@@ -36,6 +36,10 @@ void p2p_test_init (int *argc, char ***argv);
 /* A playbin with counting fakesinks. */
 GstElement *p2p_test_make_playbin (const gchar * uri);
 
+/* Makes a playbin from p2p_test_make_playbin() render in real time, so that
+ * the demuxer downloads at the pace of playback. */
+void p2p_test_playbin_set_sync (GstElement * playbin, gboolean sync);
+
 /* gst_parse_launch() of @desc; every src pad of the element named "demux"
  * (if any) gets a queue and a counting fakesink when it appears. */
 GstElement *p2p_test_make_pipeline (const gchar * desc);

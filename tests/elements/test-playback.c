@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "p2p-test-util.h"
-#include "p2p-manager.h"
 
 #define PLAY_TIMEOUT 60
 
@@ -155,38 +154,53 @@ static void
 test_live (gconstpointer data)
 {
   const gchar *path = data;
-  gchar *uri = p2p_test_url (origin, g_str_has_suffix (path, ".mpd") ?
+  /* The live clock starts with the origin: a new one for each live test. */
+  P2pOrigin *live_origin = p2p_test_origin_new ();
+  gchar *uri = p2p_test_url (live_origin, g_str_has_suffix (path, ".mpd") ?
       "p2pdash+" : "p2phls+", path);
   GstElement *playbin = p2p_test_make_playbin (uri);
   P2pPlayResult r;
   GPtrArray *log;
   guint manifests;
 
-  p2p_origin_clear_log (origin);
   /* The origin ends the live stream after its configured segment count. */
   p2p_test_play (playbin, 3 * 2 * P2P_ORIGIN_DEFAULT_LIVE_SEGMENTS + 30, NULL,
       NULL, &r);
   gst_object_unref (playbin);
-  log = p2p_origin_get_log (origin);
+  log = p2p_origin_get_log (live_origin);
   p2p_test_assert_all_ours (log);
   manifests = p2p_test_count_requests (log, g_str_has_suffix (path, ".mpd") ?
       ".mpd" : ".m3u8", NULL);
   g_test_message ("%u manifest requests, %u requests", manifests, log->len);
   /* the playlist was refreshed several times while playing */
   g_assert_cmpuint (manifests, >=, 4);
-  if (g_str_has_suffix (path, ".m3u8"))
-    assert_played (&r);
-  else
-    g_assert_null (r.error);
+  assert_played (&r);
   g_ptr_array_unref (log);
   p2p_play_result_clear (&r);
+  p2p_origin_free (live_origin);
   g_free (uri);
 }
 
 typedef struct {
   gboolean seeked;
-  guint64 buffers_at_seek;
+  gboolean flushed;
+  GstClockTime first_pts_after_seek;
 } SeekState;
+
+static GstPadProbeReturn
+watch_after_flush (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  SeekState *s = user_data;
+
+  if (info->type & GST_PAD_PROBE_TYPE_EVENT_FLUSH) {
+    if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) ==
+        GST_EVENT_FLUSH_STOP)
+      s->flushed = TRUE;
+  } else if (s->flushed && s->first_pts_after_seek == GST_CLOCK_TIME_NONE) {
+    s->first_pts_after_seek = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info));
+  }
+  return GST_PAD_PROBE_OK;
+}
 
 static gboolean
 seek_after_start (GstElement * pipeline, GstMessage * msg, gpointer user_data)
@@ -206,11 +220,20 @@ test_hls_seek (void)
 {
   gchar *uri = p2p_test_url (origin, "p2phls+", "/hls/vod/master.m3u8");
   GstElement *playbin = p2p_test_make_playbin (uri);
-  SeekState s = { 0, };
+  SeekState s = { FALSE, FALSE, GST_CLOCK_TIME_NONE };
   P2pPlayResult r;
   GPtrArray *log;
   gint64 position = -1;
+  GstElement *vsink;
+  GstPad *pad;
 
+  p2p_test_playbin_set_sync (playbin, TRUE);
+  g_object_get (playbin, "video-sink", &vsink, NULL);
+  pad = gst_element_get_static_pad (vsink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_FLUSH, watch_after_flush, &s, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (vsink);
   p2p_origin_clear_log (origin);
   p2p_test_play (playbin, PLAY_TIMEOUT, seek_after_start, &s, &r);
   gst_element_query_position (playbin, GST_FORMAT_TIME, &position);
@@ -221,8 +244,13 @@ test_hls_seek (void)
   p2p_test_assert_all_ours (log);
   /* Seeking to 14 s skips segments: fewer than all ten of one variant were
    * fetched after the first few. */
-  g_test_message ("%u segment requests after seek", p2p_test_count_requests
-      (log, ".ts", NULL));
+  g_test_message ("%u segment requests, first frame after the seek at %"
+      GST_TIME_FORMAT, p2p_test_count_requests (log, ".ts", NULL),
+      GST_TIME_ARGS (s.first_pts_after_seek));
+  /* playback resumed at the key frame of 14 s, not from the start */
+  g_assert_true (GST_CLOCK_TIME_IS_VALID (s.first_pts_after_seek));
+  g_assert_cmpuint (s.first_pts_after_seek, >=, 13 * GST_SECOND);
+  /* and segments in between were skipped */
   g_assert_cmpuint (p2p_test_count_requests (log, ".ts", NULL), <, 10);
   g_ptr_array_unref (log);
   p2p_play_result_clear (&r);
@@ -246,8 +274,6 @@ on_deep_element_added (GstBin * bin, GstBin * sub, GstElement * element,
 
   if (f && strcmp (GST_OBJECT_NAME (f), "hlsdemux") == 0) {
     s->demux = element;
-    /* kbit/s: only the low variant fits */
-    g_object_set (element, "connection-speed", 100, NULL);
   }
 }
 
@@ -274,6 +300,9 @@ test_hls_abr_switch (void)
   GPtrArray *log;
   GHashTable *playlists = g_hash_table_new (g_str_hash, g_str_equal);
 
+  p2p_test_playbin_set_sync (playbin, TRUE);
+  /* kbit/s, handed to the demuxer: only the low variant fits */
+  g_object_set (playbin, "connection-speed", (guint64) 100, NULL);
   g_signal_connect (playbin, "deep-element-added",
       G_CALLBACK (on_deep_element_added), &s);
   p2p_origin_clear_log (origin);
@@ -300,17 +329,21 @@ test_hls_abr_switch (void)
 
 /* An application hands its own manager to the pipeline: the pipeline's
  * sources use it (the demuxer's private downloader still uses the default). */
+/* What an application writes: it knows the manager only by type name,
+ * context type and properties. */
 static GstBusSyncReply
 answer_context (GstBus * bus, GstMessage * msg, gpointer user_data)
 {
-  P2pManager *manager = user_data;
+  GObject *manager = user_data;
   const gchar *type;
 
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_NEED_CONTEXT
       && gst_message_parse_context_type (msg, &type)
-      && g_strcmp0 (type, P2P_MANAGER_CONTEXT_TYPE) == 0) {
-    GstContext *context = p2p_manager_make_context (manager);
+      && g_strcmp0 (type, "p2pcdn.swarm-manager") == 0) {
+    GstContext *context = gst_context_new (type, TRUE);
 
+    gst_structure_set (gst_context_writable_structure (context), "manager",
+        G_OBJECT_TYPE (manager), manager, NULL);
     gst_element_set_context (GST_ELEMENT (GST_MESSAGE_SRC (msg)), context);
     gst_context_unref (context);
   }
@@ -322,25 +355,30 @@ test_app_manager_context (void)
 {
   gchar *uri = p2p_test_url (origin, "p2phls+", "/hls/vod/master.m3u8");
   GstElement *playbin = p2p_test_make_playbin (uri);
-  P2pManager *manager = p2p_manager_new ();
+  GstPlugin *plugin = gst_plugin_load_by_name ("p2pcdn");
+  GObject *manager;
   GstBus *bus = gst_element_get_bus (playbin);
   P2pPlayResult r;
   GstStructure *stats;
   guint64 segments = 0, manifests = 0;
 
+  g_assert_nonnull (plugin);
+  gst_object_unref (plugin);
+  g_assert_true (g_type_from_name ("P2pManager"));
+  manager = g_object_new (g_type_from_name ("P2pManager"), NULL);
   gst_bus_set_sync_handler (bus, answer_context, manager, NULL);
   p2p_test_play (playbin, PLAY_TIMEOUT, NULL, NULL, &r);
   gst_object_unref (playbin);
   gst_object_unref (bus);
   assert_played (&r);
-  stats = p2p_manager_get_stats (manager);
+  g_object_get (manager, "stats", &stats, NULL);
   gst_structure_get_uint64 (stats, "segment-requests", &segments);
   gst_structure_get_uint64 (stats, "manifest-requests", &manifests);
   g_test_message ("application manager: %" GST_PTR_FORMAT, stats);
   /* the fragment sources used the application's manager */
   g_assert_cmpuint (segments, >=, 10);
   gst_structure_free (stats);
-  gst_object_unref (manager);
+  g_object_unref (manager);
   p2p_play_result_clear (&r);
   g_free (uri);
 }
