@@ -43,6 +43,7 @@ typedef struct {
   gchar *content_type;
   gboolean is_manifest;         /* the bytes were parsed and rewritten */
   gboolean failed;              /* the response is an error: pop() says which */
+  gboolean is_segment;          /* a media segment (for the statistics) */
   gchar *redirect_uri;          /* souphttpsrc's http-redirect-uri detail */
   gchar *reason;                /* HTTP reason phrase */
   gchar *warning;               /* set when P2P gave up on this resource */

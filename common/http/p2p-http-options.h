@@ -35,6 +35,7 @@ typedef struct {
    * "416 after a complete body is EOS" rule. */
   gboolean have_body;
   gint64 known_size;
+  gboolean is_segment;          /* copied to P2pFetchHeaders.is_segment */
 
   /* session level */
   guint timeout;                /* seconds, 0 = none */

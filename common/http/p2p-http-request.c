@@ -64,12 +64,18 @@ request_unref (P2pHttpRequest * req)
   p2p_fetch_headers_clear (&req->pending);
   if (req->body)
     g_byte_array_unref (req->body);
+  if (req->hooks.destroy)
+    req->hooks.destroy (req->hooks.user_data);
   g_free (req);
 }
 
 static void
 request_finish (P2pHttpRequest * req, GError * error)
 {
+  if (req->hooks.on_end) {
+    req->hooks.on_end (error == NULL, req->hooks.user_data);
+    req->hooks.on_end = NULL;
+  }
   p2p_fetch_set_resume_func (req->fetch, NULL, NULL, NULL, NULL);
   p2p_fetch_finish (req->fetch, error);
   if (req->stream)
@@ -333,6 +339,7 @@ fill_pending_headers (P2pHttpRequest * req)
 
   p2p_fetch_headers_clear (&req->pending);
   req->pending.status = status;
+  req->pending.is_segment = req->options->is_segment;
   req->pending.content_length = -1;
   req->pending.seekable = TRUE;
   req->pending.final_uri = g_uri_to_string (soup_message_get_uri (req->msg));
@@ -563,6 +570,8 @@ on_read (GObject * source, GAsyncResult * res, gpointer user_data)
     }
     g_byte_array_append (req->body, g_bytes_get_data (bytes, NULL), len);
   } else {
+    if (req->hooks.on_data)
+      req->hooks.on_data (bytes, req->hooks.user_data);
     more = p2p_fetch_push (req->fetch, bytes);
   }
   g_bytes_unref (bytes);

@@ -21,7 +21,13 @@ typedef struct {
   GBytes *(*transform) (const P2pHttpOptions * options,
       const gchar * final_uri, GBytes * body, gchar ** warning,
       GError ** error, gpointer user_data);
+  /* Sees every body byte streamed to the consumer, then the end: @complete
+   * is TRUE only for a whole, successful body.  Either may be NULL. */
+  void (*on_data) (GBytes * bytes, gpointer user_data);
+  void (*on_end) (gboolean complete, gpointer user_data);
   gpointer user_data;
+  /* Called on @user_data when the request is freed (may be NULL). */
+  GDestroyNotify destroy;
 } P2pHttpBodyHooks;
 
 typedef struct _P2pHttpRequest P2pHttpRequest;

@@ -12,6 +12,8 @@
 
 #include "p2p-http-request.h"
 #include "p2p-manifest.h"
+#include "p2p-segment-fetch.h"
+#include "p2p-webrtc-transport.h"
 
 GST_DEBUG_CATEGORY_STATIC (p2p_manager_debug);
 #define GST_CAT_DEFAULT p2p_manager_debug
@@ -24,14 +26,36 @@ struct _P2pManager
   GMainContext *context;
   GMainLoop *loop;
 
+  /* configuration, object lock; read on the manager thread when a swarm
+   * starts, so changes apply to swarms started afterwards */
+  gchar **trackers;
+  gchar *stun_server;
+  gchar *turn_server;
+  guint max_peers;
+  guint64 cache_size;
+  gboolean upload;
+  gboolean p2p;
+
   /* counters, object lock */
   guint64 requests[P2P_RESOURCE_INDEX + 1];
   guint64 manifests_parsed;
   guint64 manifests_rejected;
+  P2pSegmentCounters seg;
+  P2pSwarmCounters swarm_counters;
+  guint peers;
 
   /* manager thread only */
   GHashTable *sessions;         /* session key -> SoupSession */
   P2pManifestRegistry *registry;
+  P2pSegmentCache *cache;
+  P2pTransport *transport;      /* created with the first swarm */
+  GPtrArray *tracker_clients;
+  P2pTrackerId peer_id;
+  GHashTable *swarms;           /* info_hash -> P2pSwarm */
+  /* the manager thread's copies of the counters above, published under
+   * the object lock after each change */
+  P2pSegmentCounters seg_live;
+  P2pSwarmCounters swarm_live;
 };
 
 G_DEFINE_TYPE (P2pManager, p2p_manager, GST_TYPE_OBJECT);
@@ -45,22 +69,83 @@ typedef struct {
   P2pFetch *fetch;
 } OpenJob;
 
+static void
+publish_counters (gpointer data)
+{
+  P2pManager *self = data;
+  GHashTableIter it;
+  P2pSwarm *swarm;
+  guint peers = 0;
+
+  g_hash_table_iter_init (&it, self->swarms);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & swarm))
+    peers += p2p_swarm_get_peer_count (swarm);
+  GST_OBJECT_LOCK (self);
+  self->seg = self->seg_live;
+  self->swarm_counters = self->swarm_live;
+  self->peers = peers;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static gboolean
+publish_timer (gpointer data)
+{
+  publish_counters (data);
+  return G_SOURCE_CONTINUE;
+}
+
 static gpointer
 manager_thread (gpointer data)
 {
   P2pManager *self = data;
+  GSource *timer;
+  guint64 cache_size;
 
   g_main_context_push_thread_default (self->context);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_object_unref);
   self->registry = p2p_manifest_registry_new ();
+  GST_OBJECT_LOCK (self);
+  cache_size = self->cache_size;
+  GST_OBJECT_UNLOCK (self);
+  self->cache = p2p_segment_cache_new (cache_size);
+  self->swarms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) p2p_swarm_free);
+  p2p_tracker_id_generate_peer_id (&self->peer_id, "-PM0203-");
+  /* peer counts change without a request: refresh them now and then */
+  timer = g_timeout_source_new_seconds (1);
+  g_source_set_callback (timer, publish_timer, self, NULL);
+  g_source_attach (timer, self->context);
+
   g_main_loop_run (self->loop);
-  g_hash_table_destroy (self->sessions);
-  p2p_manifest_registry_free (self->registry);
+
+  g_source_destroy (timer);
+  g_source_unref (timer);
+  g_hash_table_destroy (self->swarms);
+  g_clear_pointer (&self->tracker_clients, g_ptr_array_unref);
+  g_clear_object (&self->transport);
   /* Let cancelled I/O callbacks run and drop their references. */
   while (g_main_context_iteration (self->context, FALSE));
+  g_hash_table_destroy (self->sessions);
+  p2p_manifest_registry_free (self->registry);
+  p2p_segment_cache_free (self->cache);
   g_main_context_pop_thread_default (self->context);
   return NULL;
+}
+
+static void
+apply_env (P2pManager * self)
+{
+  const gchar *v;
+
+  if ((v = g_getenv ("P2PCDN_TRACKERS")) && *v)
+    self->trackers = g_strsplit (v, ",", -1);
+  if ((v = g_getenv ("P2PCDN_STUN")) && *v)
+    self->stun_server = g_strdup (v);
+  if ((v = g_getenv ("P2PCDN_TURN")) && *v)
+    self->turn_server = g_strdup (v);
+  if ((v = g_getenv ("P2PCDN_P2P")) && *v)
+    self->p2p = !g_str_equal (v, "0") && g_ascii_strcasecmp (v, "off") != 0;
 }
 
 static void
@@ -68,6 +153,11 @@ p2p_manager_init (P2pManager * self)
 {
   /* Not floating: applications create it with g_object_new() and own it. */
   g_object_ref_sink (self);
+  self->max_peers = P2P_MANAGER_DEFAULT_MAX_PEERS;
+  self->cache_size = P2P_MANAGER_DEFAULT_CACHE_SIZE;
+  self->upload = TRUE;
+  self->p2p = TRUE;
+  apply_env (self);
 
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
@@ -89,6 +179,9 @@ p2p_manager_finalize (GObject * object)
   g_thread_join (self->thread);
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
+  g_strfreev (self->trackers);
+  g_free (self->stun_server);
+  g_free (self->turn_server);
   G_OBJECT_CLASS (p2p_manager_parent_class)->finalize (object);
 }
 
@@ -96,20 +189,107 @@ enum
 {
   PROP_0,
   PROP_STATS,
+  PROP_TRACKERS,
+  PROP_STUN_SERVER,
+  PROP_TURN_SERVER,
+  PROP_MAX_PEERS,
+  PROP_CACHE_SIZE,
+  PROP_UPLOAD,
+  PROP_P2P,
 };
 
-static void
-p2p_manager_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
+static gboolean
+set_cache_size_cb (gpointer data)
 {
+  P2pManager *self = data;
+  guint64 size;
+
+  GST_OBJECT_LOCK (self);
+  size = self->cache_size;
+  GST_OBJECT_UNLOCK (self);
+  if (self->cache)
+    p2p_segment_cache_set_max_bytes (self->cache, size);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+p2p_manager_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  P2pManager *self = P2P_MANAGER (object);
+
+  GST_OBJECT_LOCK (self);
   switch (prop_id) {
-    case PROP_STATS:
-      g_value_take_boxed (value, p2p_manager_get_stats (P2P_MANAGER (object)));
+    case PROP_TRACKERS:
+      g_strfreev (self->trackers);
+      self->trackers = g_value_dup_boxed (value);
+      break;
+    case PROP_STUN_SERVER:
+      g_free (self->stun_server);
+      self->stun_server = g_value_dup_string (value);
+      break;
+    case PROP_TURN_SERVER:
+      g_free (self->turn_server);
+      self->turn_server = g_value_dup_string (value);
+      break;
+    case PROP_MAX_PEERS:
+      self->max_peers = g_value_get_uint (value);
+      break;
+    case PROP_CACHE_SIZE:
+      self->cache_size = g_value_get_uint64 (value);
+      g_main_context_invoke (self->context, set_cache_size_cb, self);
+      break;
+    case PROP_UPLOAD:
+      self->upload = g_value_get_boolean (value);
+      break;
+    case PROP_P2P:
+      self->p2p = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+p2p_manager_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  P2pManager *self = P2P_MANAGER (object);
+
+  if (prop_id == PROP_STATS) {
+    g_value_take_boxed (value, p2p_manager_get_stats (self));
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_TRACKERS:
+      g_value_set_boxed (value, self->trackers);
+      break;
+    case PROP_STUN_SERVER:
+      g_value_set_string (value, self->stun_server);
+      break;
+    case PROP_TURN_SERVER:
+      g_value_set_string (value, self->turn_server);
+      break;
+    case PROP_MAX_PEERS:
+      g_value_set_uint (value, self->max_peers);
+      break;
+    case PROP_CACHE_SIZE:
+      g_value_set_uint64 (value, self->cache_size);
+      break;
+    case PROP_UPLOAD:
+      g_value_set_boolean (value, self->upload);
+      break;
+    case PROP_P2P:
+      g_value_set_boolean (value, self->p2p);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
 }
 
 static void
@@ -119,6 +299,7 @@ p2p_manager_class_init (P2pManagerClass * klass)
 
   gobject_class->finalize = p2p_manager_finalize;
   gobject_class->get_property = p2p_manager_get_property;
+  gobject_class->set_property = p2p_manager_set_property;
 
   /**
    * P2pManager:stats:
@@ -130,6 +311,36 @@ p2p_manager_class_init (P2pManagerClass * klass)
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics", "The manager's figures",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_TRACKERS,
+      g_param_spec_boxed ("trackers", "Trackers",
+          "WebTorrent tracker URLs (ws:// or wss://); none = no peers "
+          "(default: $P2PCDN_TRACKERS, comma separated)", G_TYPE_STRV,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_STUN_SERVER,
+      g_param_spec_string ("stun-server", "STUN server",
+          "stun://host:port (default: $P2PCDN_STUN)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_TURN_SERVER,
+      g_param_spec_string ("turn-server", "TURN server",
+          "turn(s)://user:password@host:port (default: $P2PCDN_TURN)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_MAX_PEERS,
+      g_param_spec_uint ("max-peers", "Maximum peers",
+          "Peers connected at most, per swarm", 0, 1000,
+          P2P_MANAGER_DEFAULT_MAX_PEERS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_CACHE_SIZE,
+      g_param_spec_uint64 ("cache-size", "Cache size",
+          "Bytes of segments kept for peers", 0, G_MAXUINT64,
+          P2P_MANAGER_DEFAULT_CACHE_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_UPLOAD,
+      g_param_spec_boolean ("upload", "Upload", "Serve segments to peers",
+          TRUE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_P2P,
+      g_param_spec_boolean ("p2p", "Peer-to-peer",
+          "Fetch segments from peers (off: HTTP only; default: $P2PCDN_P2P)",
+          TRUE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   GST_DEBUG_CATEGORY_INIT (p2p_manager_debug, "p2pmanager", 0,
       "p2pcdn swarm manager");
 }
@@ -302,6 +513,127 @@ index_transform (const P2pHttpOptions * options, const gchar * final_uri,
   return g_bytes_ref (body);
 }
 
+/* The swarm of @info_hash, started on first use; NULL when peer-to-peer is
+ * off or no tracker is configured. */
+static P2pSwarm *
+get_swarm (P2pManager * self, const gchar * info_hash,
+    const gchar * stream_swarm_id)
+{
+  P2pSwarm *swarm = g_hash_table_lookup (self->swarms, info_hash);
+  P2pSwarmConfig config = { 0, };
+  gchar **trackers = NULL, *stun = NULL, *turn = NULL;
+  gboolean p2p;
+
+  if (swarm)
+    return swarm;
+
+  GST_OBJECT_LOCK (self);
+  p2p = self->p2p;
+  if (p2p && self->trackers && self->trackers[0]) {
+    trackers = g_strdupv (self->trackers);
+    stun = g_strdup (self->stun_server);
+    turn = g_strdup (self->turn_server);
+  }
+  config.max_peers = self->max_peers;
+  config.upload = self->upload;
+  GST_OBJECT_UNLOCK (self);
+  if (!trackers)
+    return NULL;
+
+  if (!self->transport) {
+    const gchar *turns[] = { turn, NULL };
+    GError *error = NULL;
+
+    self->transport = p2p_webrtc_transport_new (self->context, &error);
+    if (!self->transport) {
+      GST_ERROR_OBJECT (self, "no WebRTC transport, HTTP only: %s",
+          error->message);
+      g_clear_error (&error);
+      g_strfreev (trackers);
+      g_free (stun);
+      g_free (turn);
+      GST_OBJECT_LOCK (self);
+      self->p2p = FALSE;
+      GST_OBJECT_UNLOCK (self);
+      return NULL;
+    }
+    if (!p2p_transport_set_ice_servers (self->transport, stun,
+            turn ? turns : NULL, &error)) {
+      GST_WARNING_OBJECT (self, "ICE servers refused: %s", error->message);
+      g_clear_error (&error);
+    }
+    self->tracker_clients = g_ptr_array_new_with_free_func (g_object_unref);
+    for (guint i = 0; trackers[i]; i++) {
+      gchar *url = g_strstrip (trackers[i]);
+
+      P2pTrackerClient *client;
+
+      if (!*url)
+        continue;
+      client = p2p_tracker_client_new (url, self->context, &error);
+      if (client) {
+        g_ptr_array_add (self->tracker_clients, client);
+      } else {
+        GST_WARNING_OBJECT (self, "tracker %s refused: %s", url,
+            error->message);
+        g_clear_error (&error);
+      }
+    }
+  }
+  g_strfreev (trackers);
+  g_free (stun);
+  g_free (turn);
+
+  config.stall_timeout_ms = 2000;
+  config.offers_per_announce = 5;
+  swarm = p2p_swarm_new (info_hash, stream_swarm_id, &self->peer_id, &config,
+      self->transport, self->tracker_clients, self->cache,
+      &self->swarm_live);
+  GST_INFO_OBJECT (self, "joined swarm %s (%s)", info_hash, stream_swarm_id);
+  g_hash_table_insert (self->swarms, g_strdup (info_hash), swarm);
+  return swarm;
+}
+
+/* A request for exactly one whole segment (or exactly its byte range) can
+ * be served from the cache or by peers. */
+static gboolean
+is_whole_segment (const P2pRequestInfo * info, const P2pHttpOptions * o)
+{
+  const P2pSegment *seg;
+
+  if (info->kind != P2P_RESOURCE_SEGMENT || info->n_segments != 1
+      || !info->info_hash)
+    return FALSE;
+  seg = info->segments[0];
+  if (seg->range_start < 0)
+    return o->start == 0 && o->stop < 0;
+  return (gint64) o->start == seg->range_start && seg->range_end >= 0
+      && o->stop == seg->range_end + 1;
+}
+
+static void
+start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
+{
+  P2pSegmentRequest *req = g_new0 (P2pSegmentRequest, 1);
+  const P2pSegment *seg = info->segments[0];
+
+  req->session = g_object_ref (get_session (self, job->options));
+  req->options = p2p_http_options_copy (job->options);
+  req->options->is_segment = TRUE;
+  req->fetch = p2p_fetch_ref (job->fetch);
+  req->swarm = get_swarm (self, info->info_hash, info->stream_swarm_id);
+  req->cache = self->cache;
+  req->info_hash = g_strdup (info->info_hash);
+  req->segment_id = seg->id;
+  req->expected_size = seg->range_start >= 0 && seg->range_end >= 0 ?
+      seg->range_end - seg->range_start + 1 : -1;
+  req->live = info->live;
+  req->counters = &self->seg_live;
+  req->changed = publish_counters;
+  req->changed_data = self;
+  p2p_segment_fetch_start (req);
+}
+
 static void
 open_job_free (OpenJob * job)
 {
@@ -317,9 +649,16 @@ open_on_manager_thread (gpointer data)
   OpenJob *job = data;
   P2pManager *self = job->manager;
   P2pRequestInfo info;
-  P2pHttpBodyHooks manifest_hooks =
-      { manifest_wanted, manifest_transform, self };
-  P2pHttpBodyHooks index_hooks = { index_wanted, index_transform, self };
+  P2pHttpBodyHooks manifest_hooks = {
+    .wants_body = manifest_wanted,
+    .transform = manifest_transform,
+    .user_data = self,
+  };
+  P2pHttpBodyHooks index_hooks = {
+    .wants_body = index_wanted,
+    .transform = index_transform,
+    .user_data = self,
+  };
   const P2pHttpBodyHooks *hooks = NULL;
   gint64 range_end;
 
@@ -343,6 +682,13 @@ open_on_manager_thread (gpointer data)
   else
     GST_DEBUG_OBJECT (self, "%s: %s", job->options->uri,
         p2p_resource_kind_to_string (info.kind));
+
+  if (is_whole_segment (&info, job->options)) {
+    start_segment (self, job, &info);
+    return G_SOURCE_REMOVE;
+  }
+  if (info.kind == P2P_RESOURCE_SEGMENT)
+    job->options->is_segment = TRUE;
 
   /* Only whole bodies can be manifests worth rewriting. */
   if (info.kind == P2P_RESOURCE_INDEX)
@@ -381,6 +727,17 @@ p2p_manager_get_stats (P2pManager * self)
 
   GST_OBJECT_LOCK (self);
   s = gst_structure_new ("p2pcdn-stats",
+      "http-bytes", G_TYPE_UINT64, self->seg.http_bytes,
+      "p2p-bytes", G_TYPE_UINT64, self->seg.p2p_bytes,
+      "cache-bytes", G_TYPE_UINT64, self->seg.cache_bytes,
+      "upload-bytes", G_TYPE_UINT64, self->swarm_counters.upload_bytes,
+      "peers", G_TYPE_UINT, self->peers,
+      "segments-http", G_TYPE_UINT64, self->seg.segments_http,
+      "segments-p2p", G_TYPE_UINT64, self->seg.segments_p2p,
+      "segments-cache", G_TYPE_UINT64, self->seg.segments_cache,
+      "segments-uploaded", G_TYPE_UINT64, self->swarm_counters.uploads,
+      "p2p-failures", G_TYPE_UINT64, self->seg.p2p_failures,
+      "peers-dropped", G_TYPE_UINT64, self->swarm_counters.peers_dropped,
       "manifest-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_MANIFEST],
       "init-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_INIT],
       "segment-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_SEGMENT],

@@ -14,6 +14,9 @@ G_BEGIN_DECLS
  * sources of a pipeline; the structure holds it in the field "manager". */
 #define P2P_MANAGER_CONTEXT_TYPE "p2pcdn.swarm-manager"
 
+#define P2P_MANAGER_DEFAULT_MAX_PEERS 20
+#define P2P_MANAGER_DEFAULT_CACHE_SIZE (64 * 1024 * 1024)
+
 #define P2P_TYPE_MANAGER (p2p_manager_get_type ())
 G_DECLARE_FINAL_TYPE (P2pManager, p2p_manager, P2P, MANAGER, GstObject);
 

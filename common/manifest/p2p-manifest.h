@@ -4,7 +4,7 @@
  * The registry remembers every manifest the plugin fetched (HLS master and
  * media playlists, DASH MPDs) and answers, for any later request, what it is:
  * a manifest, an init segment, a media segment of which swarm and which id
- * (protocols.md section 3), a key, or something else.
+ * (protocols.md section 3), a key, a DASH index (sidx) or something else.
  *
  * Not thread-safe: the swarm manager uses it from its own thread only.
  */
@@ -20,11 +20,16 @@ GQuark p2p_manifest_error_quark (void);
 typedef enum {
   P2P_MANIFEST_ERROR_SYNTAX,    /* not a playlist / MPD, or malformed */
   P2P_MANIFEST_ERROR_INVALID,   /* well formed but impossible values */
-  P2P_MANIFEST_ERROR_TOO_LARGE, /* above P2P_MANIFEST_MAX_SIZE */
+  P2P_MANIFEST_ERROR_TOO_LARGE, /* above P2P_MANIFEST_MAX_SIZE or too many segments */
 } P2pManifestError;
 
 /* Manifests above this are refused rather than parsed. */
 #define P2P_MANIFEST_MAX_SIZE (16 * 1024 * 1024)
+
+/* A rendition listing more segments than this (HLS playlist, DASH
+ * SegmentList or SegmentTimeline) is refused, so that a hostile repeat
+ * count cannot make us allocate without bound. */
+#define P2P_MANIFEST_MAX_SEGMENTS 100000
 
 typedef enum {
   P2P_RESOURCE_OTHER = 0,
@@ -32,6 +37,9 @@ typedef enum {
   P2P_RESOURCE_INIT,
   P2P_RESOURCE_SEGMENT,
   P2P_RESOURCE_KEY,
+  /* The indexRange (sidx) of a DASH SegmentBase representation: hand the
+   * fetched bytes to p2p_manifest_registry_add_index(). */
+  P2P_RESOURCE_INDEX,
 } P2pResourceKind;
 
 const gchar *p2p_resource_kind_to_string (P2pResourceKind kind);
@@ -42,10 +50,17 @@ typedef enum {
   P2P_MANIFEST_FORMAT_DASH,
 } P2pManifestFormat;
 
-/* Guesses from the URI path, the Content-Type and the first bytes whether a
+/* Guesses from the first bytes, the Content-Type and the URI path whether a
  * response is a manifest.  Any of the arguments may be NULL. */
-P2pManifestFormat p2p_manifest_sniff (const gchar *uri,
-    const gchar *content_type, const guint8 *data, gsize len);
+P2pManifestFormat p2p_manifest_sniff (const gchar * uri,
+    const gchar * content_type, const guint8 * data, gsize len);
+
+/* Which swarm identity the registry derives (protocols.md sections 4
+ * and 5).  V2 is what every deployed p2p-media-loader (2.3 .. 4.x) speaks. */
+typedef enum {
+  P2P_SWARM_PROFILE_V2 = 0,
+  P2P_SWARM_PROFILE_V3,
+} P2pSwarmProfile;
 
 /* One media segment (or an init segment) of a rendition.  Byte ranges are
  * inclusive; range_start == -1 means the whole resource. */
@@ -53,22 +68,26 @@ typedef struct {
   gchar *uri;                   /* absolute http(s) URI, no custom scheme */
   gint64 range_start;
   gint64 range_end;             /* inclusive, -1 = to the end */
-  gint64 id;                    /* protocols.md section 3 */
+  gint64 id;                    /* protocols.md section 3; -1 for init */
   gdouble start;                /* seconds on the presentation timeline */
   gdouble duration;             /* seconds */
 } P2pSegment;
 
 /* What a request is.  Strings and the segment array belong to the registry
- * and stay valid until the next call that changes it; copy what you keep. */
+ * and stay valid until the next call on the registry; copy what you keep. */
 typedef struct {
   P2pResourceKind kind;
-  const gchar *stream_swarm_id; /* "v2-<swarmId>-main-<key>", SEGMENT/INIT */
-  const gchar *info_hash;       /* 20 characters, SEGMENT/INIT */
+  /* "v2-<swarmId>-main-<key>" (or -secondary-), for SEGMENT, INIT, INDEX
+   * and KEY; NULL otherwise. */
+  const gchar *stream_swarm_id;
+  const gchar *info_hash;       /* 20 characters, with stream_swarm_id */
   gboolean live;
-  /* SEGMENT: the segments the requested byte range covers, in order; one
-   * for an ordinary request, several for a DASH SegmentBase request of the
-   * whole file (boundaries from the sidx). */
-  const P2pSegment *segments[64];
+  /* SEGMENT: the segments the requested byte range overlaps, in file
+   * order; one for an ordinary request, several for a DASH SegmentBase
+   * request of the whole file (boundaries from the sidx: bytes before the
+   * first segment, the init and the sidx, are not covered by any). INIT:
+   * the init segment. */
+  const P2pSegment *const *segments;
   guint n_segments;
 } P2pRequestInfo;
 
@@ -77,18 +96,36 @@ typedef struct _P2pManifestRegistry P2pManifestRegistry;
 P2pManifestRegistry *p2p_manifest_registry_new (void);
 void p2p_manifest_registry_free (P2pManifestRegistry * reg);
 
+/* Chooses the identity profile for manifests added afterwards (default
+ * P2P_SWARM_PROFILE_V2). */
+void p2p_manifest_registry_set_profile (P2pManifestRegistry * reg,
+    P2pSwarmProfile profile);
+
 /* Parses a manifest fetched from @uri (the final URL after redirects, plain
- * http or https) and records what it describes.  @swarm_id overrides the
- * swarm id derivation (NULL = protocols.md section 4).
+ * http or https) and records what it describes.  @format may be
+ * P2P_MANIFEST_FORMAT_UNKNOWN to sniff it.  @swarm_id overrides the swarm id
+ * derivation (NULL = protocols.md section 4).
  *
  * On success returns the bytes to hand downstream: the same text with every
- * absolute http:// or https:// URI (segment, playlist, key, map, BaseURL,
- * template) prefixed with @scheme_prefix (for example "p2phls+"), so that
+ * absolute http:// or https:// URI (HLS: URI lines and URI="..." attributes;
+ * DASH: BaseURL and Location text, media, initialization and sourceURL
+ * attributes) prefixed with @scheme_prefix (for example "p2phls+"), so that
  * the demuxer sends those requests back through our element.  Relative URIs
- * are left alone.  On failure returns NULL and sets @error. */
+ * and every other byte are left alone.  @scheme_prefix NULL or "" returns
+ * the text unchanged.  On failure returns NULL, sets @error and leaves the
+ * registry as it was. */
 GBytes *p2p_manifest_registry_add (P2pManifestRegistry * reg,
     P2pManifestFormat format, const gchar * uri, const gchar * swarm_id,
     const guint8 * data, gsize len, const gchar * scheme_prefix,
+    GError ** error);
+
+/* Teaches the registry the segment boundaries of a DASH SegmentBase
+ * representation: @data are bytes of @uri starting at byte @range_start
+ * (the start of the request classified P2P_RESOURCE_INDEX; -1 = 0) and
+ * containing the whole sidx box (they may start earlier or go further).
+ * Afterwards requests for that file classify to the segments they cover. */
+gboolean p2p_manifest_registry_add_index (P2pManifestRegistry * reg,
+    const gchar * uri, gint64 range_start, const guint8 * data, gsize len,
     GError ** error);
 
 /* Classifies a request for @uri (plain http(s)) and the inclusive byte range

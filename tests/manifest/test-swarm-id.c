@@ -5,6 +5,8 @@
 #include "p2p-manifest-private.h"
 #include "p2p-swarm-id.h"
 
+#include <math.h>
+
 static void
 assert_identity (P2pSwarmProfile profile, const gchar * swarm,
     gboolean secondary, const P2pStreamAttrs * attrs,

@@ -1,0 +1,72 @@
+/* gst-p2pcdn: one remote peer: its connection and the peer protocol state.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Manager thread only.  A peer downloads at most one segment from the
+ * remote at a time and uploads at most one to it (a new request cancels
+ * the current upload, as p2p-media-loader does).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "p2p-peer-connection.h"
+
+G_BEGIN_DECLS
+
+typedef struct _P2pPeer P2pPeer;
+
+typedef struct {
+  /* The remote announced a new list of segments. */
+  void (*announced) (P2pPeer * peer, gpointer user_data);
+  /* A download ended: @data is the whole segment (not yet checked) or NULL
+   * with @error (absent, cancelled, stalled, size mismatch). */
+  void (*downloaded) (P2pPeer * peer, gint64 segment_id, GBytes * data,
+      const GError * error, gpointer user_data);
+  /* The remote asks for a segment: return a new reference or NULL. */
+  GBytes *(*lookup) (P2pPeer * peer, gint64 segment_id, gpointer user_data);
+  /* An upload ended; @bytes were sent. */
+  void (*uploaded) (P2pPeer * peer, gint64 segment_id, gsize bytes,
+      gboolean complete, gpointer user_data);
+  /* The connection is gone or the remote broke the protocol: the owner
+   * frees the peer (not from inside this callback). */
+  void (*failed) (P2pPeer * peer, const GError * error, gpointer user_data);
+} P2pPeerCallbacks;
+
+#define P2P_PEER_ERROR (p2p_peer_error_quark ())
+GQuark p2p_peer_error_quark (void);
+
+typedef enum {
+  P2P_PEER_ERROR_ABSENT,        /* the remote does not have it */
+  P2P_PEER_ERROR_STALLED,       /* no bytes for the stall timeout */
+  P2P_PEER_ERROR_PROTOCOL,      /* malformed or unexpected message */
+  P2P_PEER_ERROR_SIZE,          /* more bytes than announced */
+  P2P_PEER_ERROR_CLOSED,        /* the connection closed */
+  P2P_PEER_ERROR_CANCELLED,     /* we cancelled it */
+} P2pPeerError;
+
+/* Takes a reference on @connection, which must be open or about to open. */
+P2pPeer *p2p_peer_new (P2pPeerConnection * connection, const gchar * peer_id,
+    guint stall_timeout_ms, const P2pPeerCallbacks * callbacks,
+    gpointer user_data);
+/* Closes the connection and frees; no callback is called any more. */
+void p2p_peer_free (P2pPeer * peer);
+
+const gchar *p2p_peer_get_id (P2pPeer * peer);
+gboolean p2p_peer_is_open (P2pPeer * peer);
+gboolean p2p_peer_has_segment (P2pPeer * peer, gint64 segment_id);
+gboolean p2p_peer_is_loading_segment (P2pPeer * peer, gint64 segment_id);
+gboolean p2p_peer_is_downloading (P2pPeer * peer);
+guint p2p_peer_get_strikes (P2pPeer * peer);
+void p2p_peer_add_strike (P2pPeer * peer);
+
+/* Asks the remote for a segment; FALSE if a download is already running
+ * or the channel is not open. */
+gboolean p2p_peer_request (P2pPeer * peer, gint64 segment_id);
+/* Stops the running download (tells the remote); downloaded() is called
+ * with P2P_PEER_ERROR_CANCELLED. */
+void p2p_peer_cancel_download (P2pPeer * peer);
+/* Sends our full list: @loaded segments we hold, @loading ones we fetch. */
+void p2p_peer_announce (P2pPeer * peer, const GArray * loaded,
+    const GArray * loading);
+
+G_END_DECLS

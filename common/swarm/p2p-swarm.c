@@ -1,0 +1,767 @@
+/* gst-p2pcdn: one swarm (one stream rendition): its peers, found through trackers.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "p2p-swarm.h"
+
+#include <string.h>
+
+#include "p2p-peer.h"
+#include "p2p-peer-connection.h"
+#include "p2p-segment-check.h"
+
+/* p2p-media-loader drops unanswered offers after about 50 s. */
+#define OFFER_LIFETIME_US (50 * G_USEC_PER_SEC)
+/* A peer that fails this many downloads is dropped. */
+#define MAX_STRIKES 3
+
+typedef struct {
+  P2pSwarm *swarm;
+  P2pPeer *peer;
+  P2pTrackerId id;
+  gboolean we_offered;
+} PeerEntry;
+
+typedef struct {
+  P2pSwarm *swarm;
+  P2pPeerConnection *connection;
+  P2pTrackerClient *tracker;
+  P2pTrackerId offer_id;
+  gint64 created;
+} PendingOffer;
+
+typedef struct {
+  P2pSwarm *swarm;              /* not to be touched once cancelled */
+  GCancellable *cancellable;
+  P2pPeerConnection *connection;
+  P2pTrackerClient *tracker;
+  P2pTrackerId offer_id;
+  P2pTrackerId from;
+} PendingAnswer;
+
+typedef struct {
+  gint64 segment_id;
+  gint64 expected_size;
+  P2pSwarmDownloadFunc func;
+  gpointer user_data;
+  GHashTable *tried;            /* PeerEntry* already asked */
+  PeerEntry *current;
+} Download;
+
+struct _P2pSwarm
+{
+  gchar *info_hash;
+  P2pTrackerId info_hash_id;
+  gchar *stream_swarm_id;
+  P2pTrackerId peer_id;
+  P2pSwarmConfig config;
+  P2pTransport *transport;
+  GPtrArray *trackers;          /* P2pTrackerClient */
+  P2pSegmentCache *cache;
+  P2pSwarmCounters *counters;
+
+  GHashTable *peers;            /* P2pTrackerId* -> PeerEntry* */
+  GHashTable *offers;           /* offer id -> PendingOffer* */
+  GPtrArray *answers;           /* PendingAnswer*, accepting an offer */
+  GHashTable *downloads;        /* gint64* segment id -> Download* */
+  GArray *loading;              /* ids fetched over HTTP now */
+  GCancellable *cancellable;
+  guint announce_timer;
+  GPtrArray *dead;              /* PeerEntry* to free from an idle */
+  guint reap_idle;
+};
+
+static void start_download (P2pSwarm * swarm, Download * d);
+static void announce_to (P2pSwarm * swarm, P2pTrackerClient * tracker,
+    P2pTrackerEvent event);
+
+static GMainContext *
+swarm_context (P2pSwarm * swarm)
+{
+  return p2p_transport_get_context (swarm->transport);
+}
+
+static GArray *
+held_ids (P2pSwarm * swarm)
+{
+  return p2p_segment_cache_list (swarm->cache, swarm->info_hash);
+}
+
+static void
+announce_to_peer (P2pSwarm * swarm, PeerEntry * e)
+{
+  GArray *held = held_ids (swarm);
+
+  p2p_peer_announce (e->peer, held, swarm->loading);
+  g_array_unref (held);
+}
+
+void
+p2p_swarm_announce_holdings (P2pSwarm * swarm)
+{
+  GHashTableIter it;
+  PeerEntry *e;
+  GArray *held = held_ids (swarm);
+
+  g_hash_table_iter_init (&it, swarm->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
+    p2p_peer_announce (e->peer, held, swarm->loading);
+  g_array_unref (held);
+}
+
+void
+p2p_swarm_set_loading (P2pSwarm * swarm, gint64 segment_id, gboolean loading)
+{
+  for (guint i = 0; i < swarm->loading->len; i++) {
+    if (g_array_index (swarm->loading, gint64, i) == segment_id) {
+      if (loading)
+        return;
+      g_array_remove_index (swarm->loading, i);
+      p2p_swarm_announce_holdings (swarm);
+      return;
+    }
+  }
+  if (loading) {
+    g_array_append_val (swarm->loading, segment_id);
+    p2p_swarm_announce_holdings (swarm);
+  }
+}
+
+/* --- peers --------------------------------------------------------------- */
+
+static gboolean
+reap_dead (gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+
+  swarm->reap_idle = 0;
+  for (guint i = 0; i < swarm->dead->len; i++) {
+    PeerEntry *e = g_ptr_array_index (swarm->dead, i);
+
+    p2p_peer_free (e->peer);
+    g_free (e);
+  }
+  g_ptr_array_set_size (swarm->dead, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Peers are freed from an idle: this may run inside one of their
+ * callbacks. */
+static void
+drop_peer (P2pSwarm * swarm, PeerEntry * e, gboolean bad)
+{
+  GHashTableIter it;
+  Download *d;
+
+  if (!g_hash_table_steal (swarm->peers, &e->id))
+    return;
+  if (bad)
+    swarm->counters->peers_dropped++;
+  g_debug ("swarm %s: dropping peer %s%s", swarm->info_hash,
+      p2p_peer_get_id (e->peer), bad ? " (misbehaved)" : "");
+  g_ptr_array_add (swarm->dead, e);
+  if (!swarm->reap_idle) {
+    GSource *s = g_idle_source_new ();
+
+    g_source_set_callback (s, reap_dead, swarm, NULL);
+    swarm->reap_idle = g_source_attach (s, swarm_context (swarm));
+    g_source_unref (s);
+  }
+  /* downloads that were waiting on it move on */
+  g_hash_table_iter_init (&it, swarm->downloads);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & d)) {
+    g_hash_table_remove (d->tried, e);
+    if (d->current == e)
+      d->current = NULL;
+  }
+}
+
+static void
+on_peer_announced (P2pPeer * peer, gpointer user_data)
+{
+}
+
+static void
+finish_download (P2pSwarm * swarm, Download * d, GBytes * data)
+{
+  gint64 id = d->segment_id;
+
+  g_hash_table_steal (swarm->downloads, &id);
+  d->func (swarm, id, data, d->user_data);
+  g_hash_table_destroy (d->tried);
+  g_free (d);
+}
+
+static void
+on_peer_downloaded (P2pPeer * peer, gint64 segment_id, GBytes * data,
+    const GError * error, gpointer user_data)
+{
+  PeerEntry *e = user_data;
+  P2pSwarm *swarm = e->swarm;
+  Download *d = g_hash_table_lookup (swarm->downloads, &segment_id);
+  GError *check_error = NULL;
+
+  if (!d || d->current != e)
+    return;
+  d->current = NULL;
+
+  if (data) {
+    gsize len;
+    const guint8 *bytes = g_bytes_get_data (data, &len);
+
+    if (p2p_segment_check (bytes, len, d->expected_size, &check_error)) {
+      finish_download (swarm, d, data);
+      return;
+    }
+    /* A peer that sends wrong bytes is not asked again. */
+    g_message ("swarm %s: segment %" G_GINT64_FORMAT " from peer %s "
+        "rejected: %s", swarm->info_hash, segment_id, p2p_peer_get_id (peer),
+        check_error->message);
+    g_clear_error (&check_error);
+    drop_peer (swarm, e, TRUE);
+  } else {
+    g_debug ("swarm %s: segment %" G_GINT64_FORMAT " from %s failed: %s",
+        swarm->info_hash, segment_id, p2p_peer_get_id (peer),
+        error ? error->message : "?");
+    if (p2p_peer_get_strikes (peer) >= MAX_STRIKES)
+      drop_peer (swarm, e, TRUE);
+  }
+  start_download (swarm, d);
+}
+
+static GBytes *
+on_peer_lookup (P2pPeer * peer, gint64 segment_id, gpointer user_data)
+{
+  PeerEntry *e = user_data;
+  P2pSwarm *swarm = e->swarm;
+  GBytes *data;
+
+  if (!swarm->config.upload)
+    return NULL;
+  data = p2p_segment_cache_get (swarm->cache, swarm->info_hash, segment_id);
+  if (data)
+    p2p_segment_cache_pin (swarm->cache, swarm->info_hash, segment_id);
+  return data;
+}
+
+static void
+on_peer_uploaded (P2pPeer * peer, gint64 segment_id, gsize bytes,
+    gboolean complete, gpointer user_data)
+{
+  PeerEntry *e = user_data;
+  P2pSwarm *swarm = e->swarm;
+
+  p2p_segment_cache_unpin (swarm->cache, swarm->info_hash, segment_id);
+  swarm->counters->upload_bytes += bytes;
+  if (complete)
+    swarm->counters->uploads++;
+}
+
+static void
+on_peer_failed (P2pPeer * peer, const GError * error, gpointer user_data)
+{
+  PeerEntry *e = user_data;
+  gboolean bad = error && error->domain == P2P_PEER_ERROR
+      && (error->code == P2P_PEER_ERROR_PROTOCOL
+      || error->code == P2P_PEER_ERROR_SIZE);
+
+  drop_peer (e->swarm, e, bad);
+}
+
+static const P2pPeerCallbacks peer_callbacks = {
+  on_peer_announced, on_peer_downloaded, on_peer_lookup, on_peer_uploaded,
+  on_peer_failed,
+};
+
+static void
+on_connection_open (P2pPeerConnection * conn, gpointer user_data)
+{
+  PeerEntry *e = user_data;
+
+  g_debug ("swarm %s: peer %s open", e->swarm->info_hash,
+      p2p_peer_get_id (e->peer));
+  e->swarm->counters->peers_connected++;
+  announce_to_peer (e->swarm, e);
+}
+
+/* Adds a connection to @remote; when one exists already (both sides
+ * offered at once), both ends keep the one offered by the lower peer id. */
+static void
+add_peer (P2pSwarm * swarm, P2pPeerConnection * conn,
+    const P2pTrackerId * remote, gboolean we_offered)
+{
+  PeerEntry *old = g_hash_table_lookup (swarm->peers, remote);
+  PeerEntry *e;
+  gchar *name;
+
+  if (old) {
+    gboolean ours_lower = p2p_tracker_id_compare (&swarm->peer_id, remote) < 0;
+    gboolean keep_new = we_offered == ours_lower && old->we_offered != ours_lower;
+
+    if (!keep_new) {
+      p2p_peer_connection_close (conn);
+      return;
+    }
+    drop_peer (swarm, old, FALSE);
+  }
+  if (g_hash_table_size (swarm->peers) >= swarm->config.max_peers) {
+    p2p_peer_connection_close (conn);
+    return;
+  }
+
+  e = g_new0 (PeerEntry, 1);
+  e->swarm = swarm;
+  e->id = *remote;
+  e->we_offered = we_offered;
+  name = p2p_tracker_id_to_ascii (remote);
+  e->peer = p2p_peer_new (conn, name, swarm->config.stall_timeout_ms,
+      &peer_callbacks, e);
+  g_free (name);
+  g_hash_table_insert (swarm->peers, &e->id, e);
+  /* A peer that is open already is told at once. */
+  if (p2p_peer_connection_get_state (conn) == P2P_PEER_CONNECTION_STATE_OPEN)
+    on_connection_open (conn, e);
+  else
+    g_signal_connect (conn, "open", G_CALLBACK (on_connection_open), e);
+}
+
+guint
+p2p_swarm_get_peer_count (P2pSwarm * swarm)
+{
+  GHashTableIter it;
+  PeerEntry *e;
+  guint n = 0;
+
+  g_hash_table_iter_init (&it, swarm->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
+    n += p2p_peer_is_open (e->peer);
+  return n;
+}
+
+/* --- downloads ----------------------------------------------------------- */
+
+static PeerEntry *
+pick_peer (P2pSwarm * swarm, gint64 segment_id, GHashTable * tried)
+{
+  GHashTableIter it;
+  PeerEntry *e, *best = NULL;
+  guint n_best = 0;
+
+  g_hash_table_iter_init (&it, swarm->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e)) {
+    if (!p2p_peer_is_open (e->peer) || p2p_peer_is_downloading (e->peer)
+        || !p2p_peer_has_segment (e->peer, segment_id)
+        || (tried && g_hash_table_contains (tried, e)))
+      continue;
+    /* fewest failures first, then a random one among equals (reservoir) */
+    if (!best || p2p_peer_get_strikes (e->peer) <
+        p2p_peer_get_strikes (best->peer)) {
+      best = e;
+      n_best = 1;
+    } else if (p2p_peer_get_strikes (e->peer) ==
+        p2p_peer_get_strikes (best->peer)
+        && g_random_int_range (0, ++n_best) == 0) {
+      best = e;
+    }
+  }
+  return best;
+}
+
+gboolean
+p2p_swarm_can_download (P2pSwarm * swarm, gint64 segment_id)
+{
+  return !g_hash_table_contains (swarm->downloads, &segment_id)
+      && pick_peer (swarm, segment_id, NULL) != NULL;
+}
+
+static void
+start_download (P2pSwarm * swarm, Download * d)
+{
+  PeerEntry *e;
+
+  while ((e = pick_peer (swarm, d->segment_id, d->tried))) {
+    g_hash_table_add (d->tried, e);
+    if (p2p_peer_request (e->peer, d->segment_id)) {
+      d->current = e;
+      return;
+    }
+  }
+  finish_download (swarm, d, NULL);
+}
+
+gboolean
+p2p_swarm_download (P2pSwarm * swarm, gint64 segment_id, gint64 expected_size,
+    P2pSwarmDownloadFunc func, gpointer user_data)
+{
+  Download *d;
+
+  if (!p2p_swarm_can_download (swarm, segment_id))
+    return FALSE;
+  d = g_new0 (Download, 1);
+  d->segment_id = segment_id;
+  d->expected_size = expected_size;
+  d->func = func;
+  d->user_data = user_data;
+  d->tried = g_hash_table_new (NULL, NULL);
+  g_hash_table_insert (swarm->downloads, &d->segment_id, d);
+  start_download (swarm, d);
+  return TRUE;
+}
+
+/* --- trackers: offers and answers ---------------------------------------- */
+
+static void
+pending_offer_free (PendingOffer * o)
+{
+  p2p_peer_connection_close (o->connection);
+  g_object_unref (o->connection);
+  g_object_unref (o->tracker);
+  g_free (o);
+}
+
+typedef struct {
+  P2pSwarm *swarm;              /* not to be touched once cancelled */
+  GCancellable *cancellable;
+  P2pTrackerClient *tracker;
+  P2pTrackerEvent event;
+  guint waiting;
+  GArray *offers;               /* P2pTrackerOffer */
+  GPtrArray *connections;
+} AnnounceJob;
+
+static void
+send_announce (AnnounceJob * job)
+{
+  P2pSwarm *swarm = job->swarm;
+  P2pTrackerAnnounce a = { 0, };
+  GError *error = NULL;
+
+  a.info_hash = swarm->info_hash_id;
+  a.peer_id = swarm->peer_id;
+  a.event = job->event;
+  a.numwant = job->offers->len;
+  a.uploaded = swarm->counters->upload_bytes;
+  a.offers = (const P2pTrackerOffer *) job->offers->data;
+  a.n_offers = job->offers->len;
+  if (!p2p_tracker_client_announce (job->tracker, &a, &error)) {
+    g_debug ("swarm %s: announce not sent: %s", swarm->info_hash,
+        error->message);
+    g_error_free (error);
+  }
+}
+
+static void
+announce_job_free (AnnounceJob * job)
+{
+  for (guint i = 0; i < job->offers->len; i++)
+    g_free (g_array_index (job->offers, P2pTrackerOffer, i).sdp);
+  g_array_unref (job->offers);
+  g_ptr_array_unref (job->connections);
+  g_object_unref (job->tracker);
+  g_object_unref (job->cancellable);
+  g_free (job);
+}
+
+static void
+on_offer_made (GObject * source, GAsyncResult * res, gpointer user_data)
+{
+  AnnounceJob *job = user_data;
+  P2pPeerConnection *conn = P2P_PEER_CONNECTION (source);
+  GError *error = NULL;
+  gchar *sdp = p2p_peer_connection_create_offer_finish (conn, res, &error);
+
+  if (sdp && !g_cancellable_is_cancelled (job->cancellable)) {
+    P2pTrackerOffer offer;
+    PendingOffer *o = g_new0 (PendingOffer, 1);
+    gchar *key;
+
+    p2p_tracker_id_generate_offer_id (&offer.offer_id);
+    offer.sdp = sdp;
+    g_array_append_val (job->offers, offer);
+    o->swarm = job->swarm;
+    o->connection = g_object_ref (conn);
+    o->tracker = g_object_ref (job->tracker);
+    o->offer_id = offer.offer_id;
+    o->created = g_get_monotonic_time ();
+    key = p2p_tracker_id_to_hex (&offer.offer_id);
+    g_hash_table_insert (job->swarm->offers, key, o);
+  } else {
+    if (error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_debug ("offer failed: %s", error->message);
+    g_clear_error (&error);
+    g_free (sdp);
+  }
+
+  if (--job->waiting == 0) {
+    if (!g_cancellable_is_cancelled (job->cancellable))
+      send_announce (job);
+    announce_job_free (job);
+  }
+}
+
+static void
+expire_offers (P2pSwarm * swarm)
+{
+  GHashTableIter it;
+  PendingOffer *o;
+  gint64 now = g_get_monotonic_time ();
+
+  g_hash_table_iter_init (&it, swarm->offers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & o))
+    if (now - o->created > OFFER_LIFETIME_US)
+      g_hash_table_iter_remove (&it);
+}
+
+static void
+announce_to (P2pSwarm * swarm, P2pTrackerClient * tracker,
+    P2pTrackerEvent event)
+{
+  AnnounceJob *job;
+  guint peers = g_hash_table_size (swarm->peers);
+  guint want = 0;
+
+  if (!p2p_tracker_client_is_connected (tracker))
+    return;
+  expire_offers (swarm);
+  if (peers < swarm->config.max_peers)
+    want = MIN (swarm->config.offers_per_announce,
+        swarm->config.max_peers - peers);
+
+  job = g_new0 (AnnounceJob, 1);
+  job->swarm = swarm;
+  job->cancellable = g_object_ref (swarm->cancellable);
+  job->tracker = g_object_ref (tracker);
+  job->event = event;
+  job->offers = g_array_new (FALSE, FALSE, sizeof (P2pTrackerOffer));
+  job->connections = g_ptr_array_new_with_free_func (g_object_unref);
+  if (want == 0) {
+    send_announce (job);
+    announce_job_free (job);
+    return;
+  }
+  job->waiting = want;
+  for (guint i = 0; i < want; i++) {
+    P2pPeerConnection *conn = p2p_transport_create_connection (swarm->transport);
+
+    g_ptr_array_add (job->connections, conn);
+    p2p_peer_connection_create_offer_async (conn, swarm->cancellable,
+        on_offer_made, job);
+  }
+}
+
+static gboolean
+on_announce_timer (gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+
+  for (guint i = 0; i < swarm->trackers->len; i++)
+    announce_to (swarm, g_ptr_array_index (swarm->trackers, i),
+        P2P_TRACKER_EVENT_NONE);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_tracker_connected (P2pTrackerClient * tracker, gpointer user_data)
+{
+  announce_to (user_data, tracker, P2P_TRACKER_EVENT_STARTED);
+}
+
+static void
+on_tracker_answer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
+    const P2pTrackerId * from, const P2pTrackerId * offer_id,
+    const gchar * sdp, gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+  gchar *key;
+  PendingOffer *o;
+  GError *error = NULL;
+
+  if (!p2p_tracker_id_equal (info_hash, &swarm->info_hash_id))
+    return;
+  key = p2p_tracker_id_to_hex (offer_id);
+  o = g_hash_table_lookup (swarm->offers, key);
+  if (!o) {
+    g_free (key);
+    return;
+  }
+  g_hash_table_steal (swarm->offers, key);
+  g_free (key);
+  if (p2p_peer_connection_set_answer (o->connection, sdp, &error)) {
+    add_peer (swarm, o->connection, from, TRUE);
+  } else {
+    g_debug ("swarm %s: answer refused: %s", swarm->info_hash,
+        error->message);
+    g_error_free (error);
+  }
+  pending_offer_free (o);
+}
+
+static void
+pending_answer_free (PendingAnswer * a)
+{
+  g_object_unref (a->connection);
+  g_object_unref (a->tracker);
+  g_object_unref (a->cancellable);
+  g_free (a);
+}
+
+static void
+on_answer_made (GObject * source, GAsyncResult * res, gpointer user_data)
+{
+  PendingAnswer *a = user_data;
+  P2pSwarm *swarm = a->swarm;
+  GError *error = NULL;
+  gchar *sdp = p2p_peer_connection_accept_offer_finish (a->connection, res,
+      &error);
+
+  if (g_cancellable_is_cancelled (a->cancellable)) {
+    /* the swarm is gone and left this to us */
+    g_clear_error (&error);
+    g_free (sdp);
+    pending_answer_free (a);
+    return;
+  }
+  if (!sdp) {
+    g_debug ("accepting an offer failed: %s", error->message);
+    g_error_free (error);
+    g_ptr_array_remove (swarm->answers, a);
+    return;
+  }
+  if (!p2p_tracker_client_send_answer (a->tracker, &swarm->info_hash_id,
+          &swarm->peer_id, &a->from, &a->offer_id, sdp, &error)) {
+    g_debug ("answer not sent: %s", error->message);
+    g_clear_error (&error);
+  }
+  g_free (sdp);
+  add_peer (swarm, a->connection, &a->from, FALSE);
+  g_ptr_array_remove (swarm->answers, a);
+}
+
+static void
+on_tracker_offer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
+    const P2pTrackerId * from, const P2pTrackerId * offer_id,
+    const gchar * sdp, gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+  PendingAnswer *a;
+
+  if (!p2p_tracker_id_equal (info_hash, &swarm->info_hash_id)
+      || p2p_tracker_id_equal (from, &swarm->peer_id)
+      || g_hash_table_size (swarm->peers) + swarm->answers->len >=
+      swarm->config.max_peers)
+    return;
+  a = g_new0 (PendingAnswer, 1);
+  a->swarm = swarm;
+  a->cancellable = g_object_ref (swarm->cancellable);
+  a->connection = p2p_transport_create_connection (swarm->transport);
+  a->tracker = g_object_ref (tracker);
+  a->offer_id = *offer_id;
+  a->from = *from;
+  g_ptr_array_add (swarm->answers, a);
+  p2p_peer_connection_accept_offer_async (a->connection, sdp,
+      swarm->cancellable, on_answer_made, a);
+}
+
+/* --- life cycle ---------------------------------------------------------- */
+
+P2pSwarm *
+p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
+    const P2pTrackerId * peer_id, const P2pSwarmConfig * config,
+    P2pTransport * transport, GPtrArray * trackers, P2pSegmentCache * cache,
+    P2pSwarmCounters * counters)
+{
+  P2pSwarm *swarm = g_new0 (P2pSwarm, 1);
+  GSource *timer;
+
+  swarm->info_hash = g_strdup (info_hash);
+  if (!p2p_tracker_id_from_string (&swarm->info_hash_id, info_hash, -1,
+          NULL))
+    g_warning ("info_hash %s is not 20 characters", info_hash);
+  swarm->stream_swarm_id = g_strdup (stream_swarm_id);
+  swarm->peer_id = *peer_id;
+  swarm->config = *config;
+  swarm->transport = g_object_ref (transport);
+  swarm->trackers = g_ptr_array_ref (trackers);
+  swarm->cache = cache;
+  swarm->counters = counters;
+  swarm->peers = g_hash_table_new (p2p_tracker_id_hash, p2p_tracker_id_equal);
+  swarm->offers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) pending_offer_free);
+  swarm->answers =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) pending_answer_free);
+  swarm->downloads = g_hash_table_new (g_int64_hash, g_int64_equal);
+  swarm->loading = g_array_new (FALSE, FALSE, sizeof (gint64));
+  swarm->cancellable = g_cancellable_new ();
+  swarm->dead = g_ptr_array_new ();
+
+  for (guint i = 0; i < trackers->len; i++) {
+    P2pTrackerClient *t = g_ptr_array_index (trackers, i);
+
+    g_signal_connect (t, "connected", G_CALLBACK (on_tracker_connected), swarm);
+    g_signal_connect (t, "offer", G_CALLBACK (on_tracker_offer), swarm);
+    g_signal_connect (t, "answer", G_CALLBACK (on_tracker_answer), swarm);
+    announce_to (swarm, t, P2P_TRACKER_EVENT_STARTED);
+  }
+  /* Re-announce for new peers while we have room; the tracker's interval
+   * is longer, but a fresh offer set every 30 s finds late joiners sooner. */
+  timer = g_timeout_source_new_seconds (30);
+  g_source_set_callback (timer, on_announce_timer, swarm, NULL);
+  swarm->announce_timer = g_source_attach (timer, swarm_context (swarm));
+  g_source_unref (timer);
+  return swarm;
+}
+
+void
+p2p_swarm_free (P2pSwarm * swarm)
+{
+  GHashTableIter it;
+  PeerEntry *e;
+  Download *d;
+
+  g_cancellable_cancel (swarm->cancellable);
+  for (guint i = 0; i < swarm->trackers->len; i++) {
+    P2pTrackerClient *t = g_ptr_array_index (swarm->trackers, i);
+
+    g_signal_handlers_disconnect_by_data (t, swarm);
+    p2p_tracker_client_stop (t, &swarm->info_hash_id, &swarm->peer_id, NULL);
+  }
+  if (swarm->announce_timer)
+    g_source_remove (swarm->announce_timer);
+  if (swarm->reap_idle)
+    g_source_remove (swarm->reap_idle);
+  reap_dead (swarm);
+
+  g_hash_table_iter_init (&it, swarm->downloads);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & d)) {
+    d->func (swarm, d->segment_id, NULL, d->user_data);
+    g_hash_table_destroy (d->tried);
+    g_free (d);
+  }
+  g_hash_table_destroy (swarm->downloads);
+  g_hash_table_iter_init (&it, swarm->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e)) {
+    p2p_peer_free (e->peer);
+    g_free (e);
+  }
+  g_hash_table_destroy (swarm->peers);
+  g_hash_table_destroy (swarm->offers);
+  /* pending async accepts end with a cancellation and free themselves */
+  for (guint i = 0; i < swarm->answers->len; i++)
+    p2p_peer_connection_close (((PendingAnswer *)
+            g_ptr_array_index (swarm->answers, i))->connection);
+  g_ptr_array_set_free_func (swarm->answers, NULL);
+  g_ptr_array_unref (swarm->answers);
+  g_array_unref (swarm->loading);
+  g_ptr_array_unref (swarm->dead);
+  g_object_unref (swarm->cancellable);
+  g_ptr_array_unref (swarm->trackers);
+  g_object_unref (swarm->transport);
+  g_free (swarm->info_hash);
+  g_free (swarm->stream_swarm_id);
+  g_free (swarm);
+}
+
+const gchar *
+p2p_swarm_get_info_hash (P2pSwarm * swarm)
+{
+  return swarm->info_hash;
+}

@@ -1,0 +1,41 @@
+/* gst-p2pcdn: libFuzzer target for the remote SDP checks of the WebRTC backend.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Remote SDP comes from any peer through the tracker; p2p_webrtc_sdp_parse
+ * is the first code that reads it.
+ */
+#include "p2p-webrtc-sdp.h"
+#include "p2p-transport.h"
+
+int LLVMFuzzerTestOneInput (const guint8 * data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
+{
+  g_autofree gchar *text = NULL;
+  GstSDPMessage *msg;
+  GError *error = NULL;
+
+  if (size > P2P_TRANSPORT_MAX_SDP_SIZE)
+    return 0;
+  text = g_strndup ((const gchar *) data, size);
+  msg = p2p_webrtc_sdp_parse (text, &error);
+  if (msg != NULL) {
+    g_autoptr (GPtrArray) candidates = g_ptr_array_new ();
+    gchar *out;
+
+    g_assert_no_error (error);
+    (void) p2p_webrtc_sdp_get_max_message_size (msg);
+    g_ptr_array_add (candidates, "candidate:1 1 UDP 1 127.0.0.1 9 typ host");
+    p2p_webrtc_sdp_add_candidates (msg, 0, candidates);
+    g_assert_cmpuint (p2p_webrtc_sdp_count_candidates (msg, 0), >, 0);
+    out = gst_sdp_message_as_text (msg);
+    g_free (out);
+    gst_sdp_message_free (msg);
+  } else {
+    g_assert_nonnull (error);
+    g_assert_true (error->domain == P2P_TRANSPORT_ERROR);
+    g_error_free (error);
+  }
+  return 0;
+}

@@ -1,0 +1,323 @@
+/* URL routing of the test origin: fault-injection prefixes, live, files.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Prefixes compose (/slow/200/norange/redirect/1/hls/vod/master.m3u8) and
+ * are documented in README.md. Everything here runs on the server thread.
+ */
+#include "p2p-origin-private.h"
+#include "p2p-origin-response.h"
+
+#include <string.h>
+
+#define MAX_REDIRECTS 1000
+#define MAX_DELAY_MS (10 * 60 * 1000)
+
+static void route_path (P2pOrigin * origin, SoupServerMessage * msg,
+    const gchar * path, gboolean honour_range);
+
+/* Matches "<prefix>/<digits>" followed by the end or by "/..."; @rest gets
+ * what follows the number ("" or "/..."). */
+static gboolean
+match_numbered_prefix (const gchar * path, const gchar * prefix,
+    guint64 max, guint64 * value, const gchar ** rest)
+{
+  gsize plen = strlen (prefix);
+  const gchar *num, *end;
+  g_autofree gchar *digits = NULL;
+
+  if (!g_str_has_prefix (path, prefix) || path[plen] != '/')
+    return FALSE;
+  num = path + plen + 1;
+  end = strchr (num, '/');
+  if (!end)
+    end = num + strlen (num);
+  digits = g_strndup (num, end - num);
+  if (!g_ascii_isdigit (digits[0]) ||
+      !g_ascii_string_to_unsigned (digits, 10, 0, max, value, NULL))
+    return FALSE;
+  *rest = end;
+  return TRUE;
+}
+
+static gboolean
+match_word (const gchar * path, const gchar * word, const gchar ** rest)
+{
+  gsize len = strlen (word);
+
+  if (!g_str_has_prefix (path, word) || (path[len] != '\0' && path[len] != '/'))
+    return FALSE;
+  *rest = path + len;
+  return TRUE;
+}
+
+static void
+redirect (SoupServerMessage * msg, const gchar * location_path)
+{
+  const gchar *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autofree gchar *location = g_strconcat (location_path,
+      query ? "?" : "", query ? query : "", NULL);
+
+  p2p_origin_respond_status (msg, SOUP_STATUS_FOUND);
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (msg), "Location", location);
+}
+
+typedef struct
+{
+  P2pOrigin *origin;
+  SoupServerMessage *msg;
+  gchar *rest;
+  gboolean honour_range;
+  GSource *source;
+  gulong finished_id;
+} Delayed;
+
+static void
+delayed_free (gpointer data)
+{
+  Delayed *d = data;
+
+  g_signal_handler_disconnect (d->msg, d->finished_id);
+  g_object_unref (d->msg);
+  g_free (d->rest);
+  g_free (d);
+}
+
+static gboolean
+delayed_fire (gpointer data)
+{
+  Delayed *d = data;
+
+  /* unpause first: a nested /slow/ or /hang pauses again and wins */
+  soup_server_message_unpause (d->msg);
+  route_path (d->origin, d->msg, d->rest, d->honour_range);
+  g_hash_table_remove (d->origin->delayed, d->source);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delayed_on_finished (SoupServerMessage * msg, Delayed * d)
+{
+  /* the client went away while we waited */
+  g_hash_table_remove (d->origin->delayed, d->source);
+}
+
+static void
+delay (P2pOrigin * origin, SoupServerMessage * msg, guint delay_ms,
+    const gchar * rest, gboolean honour_range)
+{
+  Delayed *d = g_new0 (Delayed, 1);
+
+  d->origin = origin;
+  d->msg = g_object_ref (msg);
+  d->rest = g_strdup (rest);
+  d->honour_range = honour_range;
+  d->source = g_timeout_source_new (delay_ms);
+  d->finished_id = g_signal_connect (msg, "finished",
+      G_CALLBACK (delayed_on_finished), d);
+  g_source_set_callback (d->source, delayed_fire, d, delayed_free);
+  g_hash_table_add (origin->delayed, d->source);
+  soup_server_message_pause (msg);
+  g_source_attach (d->source, origin->context);
+}
+
+static gboolean
+path_is_safe (const gchar * path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+  guint i;
+
+  /* no parent directories, no hidden files (the stamp, temporary dirs) */
+  for (i = 0; parts[i]; i++) {
+    if (parts[i][0] == '.')
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* The origin as the client addressed it, so absolute URIs in templates work
+ * from another network namespace too; falls back to the bind address. */
+static gchar *
+request_base_url (P2pOrigin * origin, SoupServerMessage * msg)
+{
+  const gchar *host = soup_message_headers_get_one
+      (soup_server_message_get_request_headers (msg), "Host");
+  const gchar *p;
+
+  if (!host || !*host)
+    return g_strdup (origin->base_url);
+  for (p = host; *p; p++) {
+    if (!g_ascii_isalnum (*p) && !strchr (".-:[]", *p))
+      return g_strdup (origin->base_url);
+  }
+  return g_strconcat ("http://", host, NULL);
+}
+
+static void
+serve_template (P2pOrigin * origin, SoupServerMessage * msg,
+    const gchar * file, const gchar * path, gboolean honour_range)
+{
+  g_autofree gchar *contents = NULL;
+  g_autofree gchar *base = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  GString *text;
+  gsize len;
+
+  if (!g_file_get_contents (file, &contents, &len, &error)) {
+    g_warning ("%s", error->message);
+    p2p_origin_respond_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+    return;
+  }
+  base = request_base_url (origin, msg);
+  text = g_string_new_len (contents, len);
+  g_string_replace (text, "@BASE@", base, 0);
+  body = g_string_free_to_bytes (text);
+  p2p_origin_respond_bytes (msg, body,
+      p2p_origin_content_type_for_path (path), honour_range);
+}
+
+static void
+serve_static (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
+    gboolean honour_range)
+{
+  g_autofree gchar *decoded = g_uri_unescape_string (path, "/");
+  g_autofree gchar *file = NULL;
+  g_autofree gchar *template = NULL;
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!decoded || !path_is_safe (decoded)) {
+    p2p_origin_respond_status (msg, SOUP_STATUS_NOT_FOUND);
+    return;
+  }
+  file = g_build_filename (origin->content_dir, decoded, NULL);
+  if (!g_file_test (file, G_FILE_TEST_IS_REGULAR)) {
+    template = g_strconcat (file, ".in", NULL);
+    if (g_file_test (template, G_FILE_TEST_IS_REGULAR))
+      serve_template (origin, msg, template, decoded, honour_range);
+    else
+      p2p_origin_respond_status (msg, SOUP_STATUS_NOT_FOUND);
+    return;
+  }
+
+  mapped = g_mapped_file_new (file, FALSE, &error);
+  if (!mapped) {
+    g_warning ("%s", error->message);
+    p2p_origin_respond_status (msg, SOUP_STATUS_FORBIDDEN);
+    return;
+  }
+  body = g_mapped_file_get_bytes (mapped);
+  p2p_origin_respond_bytes (msg, body,
+      p2p_origin_content_type_for_path (decoded), honour_range);
+}
+
+/* Returns FALSE when @path is not generated live and is a plain file. */
+static gboolean
+serve_live (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
+    gboolean honour_range)
+{
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  const gchar *content_type = NULL;
+  gint64 elapsed;
+
+  if (!origin->live)
+    return FALSE;
+
+  elapsed = g_get_monotonic_time () - origin->epoch_monotonic_us;
+  body = p2p_origin_live_render (origin->live, path, origin->epoch_unix_s,
+      elapsed, g_atomic_int_get (&origin->live_segments), &content_type,
+      &error);
+  if (!body && !error)
+    return FALSE;
+
+  if (error) {
+    if (g_error_matches (error, P2P_ORIGIN_ERROR, P2P_ORIGIN_ERROR_NOT_FOUND)) {
+      g_debug ("%s", error->message);
+      p2p_origin_respond_status (msg, SOUP_STATUS_NOT_FOUND);
+    } else {
+      g_warning ("%s", error->message);
+      p2p_origin_respond_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+    }
+    return TRUE;
+  }
+  if (g_str_has_suffix (path, ".m3u8") || g_str_has_suffix (path, ".mpd"))
+    soup_message_headers_replace (soup_server_message_get_response_headers
+        (msg), "Cache-Control", "no-cache");
+  p2p_origin_respond_bytes (msg, body, content_type, honour_range);
+  return TRUE;
+}
+
+static void
+route_path (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
+    gboolean honour_range)
+{
+  const gchar *rest;
+  guint64 n;
+
+  if (match_word (path, "/hang", &rest)) {
+    /* never answered; the connection closes with the origin */
+    soup_server_message_pause (msg);
+  } else if (match_word (path, "/redirect-loop", &rest)) {
+    redirect (msg, path);
+  } else if (match_numbered_prefix (path, "/status", 599, &n, &rest)) {
+    p2p_origin_respond_status (msg, n >= 200 ? (guint) n :
+        SOUP_STATUS_BAD_REQUEST);
+  } else if (match_numbered_prefix (path, "/redirect", MAX_REDIRECTS, &n,
+          &rest) && rest[0] == '/') {
+    if (n == 0) {
+      route_path (origin, msg, rest, honour_range);
+    } else {
+      g_autofree gchar *next = g_strdup_printf ("/redirect/%u%s",
+          (guint) n - 1, rest);
+
+      redirect (msg, next);
+    }
+  } else if (match_numbered_prefix (path, "/slow", MAX_DELAY_MS, &n, &rest)
+      && rest[0] == '/') {
+    delay (origin, msg, n, rest, honour_range);
+  } else if (match_word (path, "/norange", &rest) && rest[0] == '/') {
+    route_path (origin, msg, rest, FALSE);
+  } else if (match_numbered_prefix (path, "/bytes",
+          P2P_ORIGIN_MAX_PATTERN_BYTES, &n, &rest) && rest[0] == '\0') {
+    p2p_origin_respond_pattern (msg, n, honour_range);
+  } else if (!g_str_has_prefix (path, "/live/") ||
+      !serve_live (origin, msg, path, honour_range)) {
+    serve_static (origin, msg, path, honour_range);
+  }
+}
+
+/**
+ * p2p_origin_route:
+ * @path: the request path, still %-encoded
+ *
+ * Answers @msg, possibly later (it is then paused).
+ */
+void
+p2p_origin_route (P2pOrigin * origin, SoupServerMessage * msg,
+    const gchar * path, gboolean honour_range)
+{
+  const gchar *method = soup_server_message_get_method (msg);
+  SoupMessageHeaders *resp = soup_server_message_get_response_headers (msg);
+
+  /* lets a browser demo (hls.js, p2p-media-loader) read the content */
+  soup_message_headers_replace (resp, "Access-Control-Allow-Origin", "*");
+  soup_message_headers_replace (resp, "Access-Control-Expose-Headers",
+      "Content-Length, Content-Range, Accept-Ranges");
+
+  if (method == SOUP_METHOD_OPTIONS) {
+    soup_message_headers_replace (resp, "Access-Control-Allow-Methods",
+        "GET, HEAD, OPTIONS");
+    soup_message_headers_replace (resp, "Access-Control-Allow-Headers",
+        "Range, Cache-Control");
+    soup_message_headers_replace (resp, "Access-Control-Max-Age", "86400");
+    p2p_origin_respond_status (msg, SOUP_STATUS_NO_CONTENT);
+  } else if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD) {
+    soup_message_headers_replace (resp, "Allow", "GET, HEAD, OPTIONS");
+    p2p_origin_respond_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
+  } else {
+    route_path (origin, msg, path, honour_range);
+  }
+}

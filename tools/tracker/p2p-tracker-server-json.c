@@ -1,0 +1,226 @@
+/* gst-p2pcdn: JSON text <-> JsonNode for the tracker, safe for binary strings.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "p2p-tracker-server-json.h"
+#include "p2p-tracker-server-error.h"
+
+#define NUL_CODE_POINT 0x10FFFD
+#define NUL_LENGTH 4
+
+static gboolean
+malformed (GError ** error, const gchar * what, gsize offset)
+{
+  g_set_error (error, P2P_TRACKER_SERVER_ERROR,
+      P2P_TRACKER_SERVER_ERROR_MALFORMED, "invalid JSON: %s at byte %"
+      G_GSIZE_FORMAT, what, offset);
+  return FALSE;
+}
+
+static gint
+hex4 (const gchar * p)
+{
+  gint value = 0;
+  gint i;
+
+  for (i = 0; i < 4; i++) {
+    gint digit = g_ascii_xdigit_value (p[i]);
+    if (digit < 0)
+      return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+static gboolean
+is_json_outside_char (guchar c)
+{
+  /* Everything RFC 8259 allows between strings: keeping json-glib's
+   * extensions (comments, 'strings', identifiers) out means this scanner and
+   * json-glib agree on where every string starts and ends. */
+  return strchr (" \t\r\n[]{}:,-+.0123456789eEtrufalsn", c) != NULL && c;
+}
+
+/* Copies @data into @out, replacing \u0000 by the sentinel, and refuses what
+ * json-glib would misread or recurse too deeply on. */
+static gboolean
+prescan (const gchar * data, gsize length, GString * out, GError ** error)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+  gsize i = 0;
+
+  while (i < length) {
+    guchar c = data[i];
+
+    if (!in_string) {
+      if (c == '"') {
+        in_string = TRUE;
+      } else if (c == '[' || c == '{') {
+        if (++depth > P2P_TRACKER_SERVER_JSON_MAX_DEPTH)
+          return malformed (error, "nested too deeply", i);
+      } else if (c == ']' || c == '}') {
+        if (depth > 0)
+          depth--;
+      } else if (!is_json_outside_char (c)) {
+        return malformed (error, "unexpected character", i);
+      }
+      g_string_append_c (out, c);
+      i++;
+      continue;
+    }
+
+    if (c == '"') {
+      in_string = FALSE;
+    } else if (c < 0x20) {
+      return malformed (error, "control character in string", i);
+    } else if (c == 0xf4 && length - i >= NUL_LENGTH
+        && memcmp (data + i, P2P_TRACKER_SERVER_JSON_NUL, NUL_LENGTH) == 0) {
+      return malformed (error, "reserved character U+10FFFD", i);
+    } else if (c == '\\') {
+      gint value;
+
+      if (i + 1 >= length)
+        return malformed (error, "truncated escape", i);
+      if (data[i + 1] != 'u') {
+        g_string_append_len (out, data + i, 2);
+        i += 2;
+        continue;
+      }
+      if (length - i < 6 || (value = hex4 (data + i + 2)) < 0)
+        return malformed (error, "bad \\u escape", i);
+      if (value == 0) {
+        g_string_append_len (out, P2P_TRACKER_SERVER_JSON_NUL, NUL_LENGTH);
+        i += 6;
+        continue;
+      }
+      /* \udbff\udffd would decode to the sentinel. */
+      if (value == 0xdbff && length - i >= 12 && data[i + 6] == '\\'
+          && data[i + 7] == 'u' && hex4 (data + i + 8) == 0xdffd)
+        return malformed (error, "reserved character U+10FFFD", i);
+      g_string_append_len (out, data + i, 6);
+      i += 6;
+      continue;
+    }
+    g_string_append_c (out, c);
+    i++;
+  }
+
+  if (in_string)
+    return malformed (error, "unterminated string", length);
+  return TRUE;
+}
+
+JsonNode *
+p2p_tracker_server_json_parse (const gchar * data, gsize length,
+    GError ** error)
+{
+  g_autoptr (GString) text = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) json_error = NULL;
+  JsonNode *root;
+
+  if (!g_utf8_validate_len (data, length, NULL)) {
+    g_set_error_literal (error, P2P_TRACKER_SERVER_ERROR,
+        P2P_TRACKER_SERVER_ERROR_MALFORMED, "invalid JSON: not UTF-8");
+    return NULL;
+  }
+
+  text = g_string_sized_new (length);
+  if (!prescan (data, length, text, error))
+    return NULL;
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text->str, text->len, &json_error)) {
+    g_set_error (error, P2P_TRACKER_SERVER_ERROR,
+        P2P_TRACKER_SERVER_ERROR_MALFORMED, "invalid JSON: %s",
+        json_error->message);
+    return NULL;
+  }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL) {
+    g_set_error_literal (error, P2P_TRACKER_SERVER_ERROR,
+        P2P_TRACKER_SERVER_ERROR_MALFORMED, "invalid JSON: empty message");
+    return NULL;
+  }
+  return json_node_ref (root);
+}
+
+/* json-glib writes 0x1f raw and 0x7f as \u007f; JSON.parse rejects the
+ * first and JSON.stringify writes the second raw.  Fixing both (and turning
+ * the sentinel back into \u0000) makes our frames byte-identical to
+ * bittorrent-tracker's. */
+gchar *
+p2p_tracker_server_json_to_string (JsonNode * node, gsize * length)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree gchar *raw = NULL;
+  GString *out;
+  gsize raw_length, i;
+
+  json_generator_set_root (generator, node);
+  raw = json_generator_to_data (generator, &raw_length);
+  out = g_string_sized_new (raw_length + 16);
+
+  for (i = 0; i < raw_length;) {
+    guchar c = raw[i];
+
+    if (c == '\\') {
+      if (raw_length - i >= 6 && strncmp (raw + i + 1, "u007f", 5) == 0) {
+        g_string_append_c (out, 0x7f);
+        i += 6;
+      } else {
+        g_string_append_len (out, raw + i, MIN (2, raw_length - i));
+        i += 2;
+      }
+    } else if (c == 0x1f) {
+      g_string_append (out, "\\u001f");
+      i++;
+    } else if (c == 0xf4 && raw_length - i >= NUL_LENGTH
+        && memcmp (raw + i, P2P_TRACKER_SERVER_JSON_NUL, NUL_LENGTH) == 0) {
+      g_string_append (out, "\\u0000");
+      i += NUL_LENGTH;
+    } else {
+      g_string_append_c (out, c);
+      i++;
+    }
+  }
+
+  if (length)
+    *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+p2p_tracker_server_id_is_valid (const gchar * str)
+{
+  const gchar *p;
+  guint count = 0;
+
+  if (str == NULL)
+    return FALSE;
+  for (p = str; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+
+    if (c > 0xff && c != NUL_CODE_POINT)
+      return FALSE;
+    if (++count > P2P_TRACKER_SERVER_ID_LENGTH)
+      return FALSE;
+  }
+  return count == P2P_TRACKER_SERVER_ID_LENGTH;
+}
+
+gchar *
+p2p_tracker_server_id_to_hex (const gchar * id)
+{
+  GString *hex = g_string_sized_new (2 * P2P_TRACKER_SERVER_ID_LENGTH);
+  const gchar *p;
+
+  for (p = id; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    g_string_append_printf (hex, "%02x", c == NUL_CODE_POINT ? 0 : c & 0xff);
+  }
+  return g_string_free (hex, FALSE);
+}
