@@ -68,7 +68,25 @@ enum
   PROP_METHOD,
   PROP_TLS_INTERACTION,
   PROP_SWARM_ID,
+  /* forwarded to the swarm manager when set */
+  PROP_TRACKERS,
+  PROP_STUN_SERVER,
+  PROP_TURN_SERVER,
+  PROP_MAX_PEERS,
+  PROP_CACHE_SIZE,
+  PROP_UPLOAD,
+  PROP_P2P,
+  N_PROPS
 };
+
+/* Manager settings an element may carry: applied to the manager it uses
+ * when it starts, so that gst-launch users can reach them. */
+static const gchar *const manager_props[] = {
+  "trackers", "stun-server", "turn-server", "max-peers", "cache-size",
+  "upload", "p2p",
+};
+
+#define STATS_INTERVAL_US (2 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -82,6 +100,8 @@ typedef struct
   P2pHttpOptions *opts;         /* uri/start/stop unused here */
   gboolean iradio_mode;
   gint log_level;
+  GValue manager_values[G_N_ELEMENTS (manager_props)];  /* unset = not set */
+  gint64 last_stats_post;
 
   P2pManager *manager;          /* object lock */
 
@@ -96,6 +116,7 @@ typedef struct
   gboolean seekable;
   gboolean got_headers;
   gboolean have_body;
+  gboolean fetch_is_segment;
 } GstP2pSrcPrivate;
 
 static void gst_p2p_src_uri_handler_init (gpointer g_iface,
@@ -196,6 +217,16 @@ gst_p2p_src_set_property (GObject * object, guint prop_id,
   }
 
   GST_OBJECT_LOCK (self);
+  if (prop_id >= PROP_TRACKERS) {
+    GValue *v = &priv->manager_values[prop_id - PROP_TRACKERS];
+
+    if (G_IS_VALUE (v))
+      g_value_unset (v);
+    g_value_init (v, G_VALUE_TYPE (value));
+    g_value_copy (value, v);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
     case PROP_USER_AGENT:
       g_free (o->user_agent);
@@ -315,6 +346,16 @@ gst_p2p_src_get_property (GObject * object, guint prop_id, GValue * value,
   }
 
   GST_OBJECT_LOCK (self);
+  if (prop_id >= PROP_TRACKERS) {
+    GValue *v = &priv->manager_values[prop_id - PROP_TRACKERS];
+
+    if (G_IS_VALUE (v))
+      g_value_copy (v, value);
+    else
+      g_param_value_set_default (pspec, value);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
     case PROP_LOCATION:
       g_value_set_string (value, priv->location);
@@ -464,6 +505,38 @@ gst_p2p_src_find_manager (GstP2pSrc * self)
 }
 
 static void
+gst_p2p_src_configure_manager (GstP2pSrc * self)
+{
+  GstP2pSrcPrivate *priv = PRIV (self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (manager_props); i++) {
+    GValue v = G_VALUE_INIT;
+
+    GST_OBJECT_LOCK (self);
+    if (G_IS_VALUE (&priv->manager_values[i])) {
+      g_value_init (&v, G_VALUE_TYPE (&priv->manager_values[i]));
+      g_value_copy (&priv->manager_values[i], &v);
+    }
+    GST_OBJECT_UNLOCK (self);
+    if (G_IS_VALUE (&v)) {
+      g_object_set_property (G_OBJECT (priv->manager), manager_props[i], &v);
+      g_value_unset (&v);
+    }
+  }
+}
+
+static void
+post_stats (GstP2pSrc * self)
+{
+  GstP2pSrcPrivate *priv = PRIV (self);
+
+  priv->last_stats_post = g_get_monotonic_time ();
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          p2p_manager_get_stats (priv->manager)));
+}
+
+static void
 gst_p2p_src_set_context (GstElement * element, GstContext * context)
 {
   GstP2pSrcPrivate *priv = PRIV (element);
@@ -495,6 +568,7 @@ gst_p2p_src_start (GstBaseSrc * bsrc)
     return FALSE;
   }
   gst_p2p_src_find_manager (self);
+  gst_p2p_src_configure_manager (self);
   return TRUE;
 }
 
@@ -782,6 +856,7 @@ handle_headers (GstP2pSrc * self, P2pFetch * fetch)
   }
 
   priv->got_headers = TRUE;
+  priv->fetch_is_segment = h->is_segment;
   if (!h->seekable)
     priv->seekable = FALSE;
   if (h->content_length >= 0) {
@@ -851,6 +926,10 @@ gst_p2p_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 
     if (!error) {
       priv->have_body = TRUE;
+      /* Every finished segment tells the application where bytes came
+       * from; the last one of a stream is the figure at EOS. */
+      if (priv->fetch_is_segment)
+        post_stats (self);
       drop_fetch (self);
       return GST_FLOW_EOS;
     }
@@ -860,6 +939,8 @@ gst_p2p_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
     return ret;
   }
 
+  if (g_get_monotonic_time () - priv->last_stats_post > STATS_INTERVAL_US)
+    post_stats (self);
   size = g_bytes_get_size (bytes);
   buf = gst_buffer_new_wrapped_bytes (bytes);
   g_bytes_unref (bytes);
@@ -887,6 +968,9 @@ gst_p2p_src_finalize (GObject * object)
   g_free (priv->http_location);
   g_free (priv->redirection_uri);
   p2p_http_options_free (priv->opts);
+  for (guint i = 0; i < G_N_ELEMENTS (manager_props); i++)
+    if (G_IS_VALUE (&priv->manager_values[i]))
+      g_value_unset (&priv->manager_values[i]);
   if (priv->manager)
     gst_object_unref (priv->manager);
   G_OBJECT_CLASS (gst_p2p_src_parent_class)->finalize (object);
@@ -1067,6 +1151,44 @@ gst_p2p_src_class_init (GstP2pSrcClass * klass)
    */
   install_string (gobject_class, PROP_SWARM_ID, "swarm-id", "Swarm id",
       "Swarm identity (default: the manifest URL without its query)", NULL);
+
+  /* The manager's settings, with the manager's own descriptions. */
+  {
+    GObjectClass *mclass = g_type_class_ref (P2P_TYPE_MANAGER);
+
+    for (guint i = 0; i < G_N_ELEMENTS (manager_props); i++) {
+      GParamSpec *m = g_object_class_find_property (mclass, manager_props[i]);
+      GParamSpec *p;
+
+      if (G_IS_PARAM_SPEC_BOXED (m))
+        p = g_param_spec_boxed (m->name, g_param_spec_get_nick (m),
+            g_param_spec_get_blurb (m), m->value_type,
+            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+      else if (G_IS_PARAM_SPEC_STRING (m))
+        p = g_param_spec_string (m->name, g_param_spec_get_nick (m),
+            g_param_spec_get_blurb (m), NULL,
+            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+      else if (G_IS_PARAM_SPEC_UINT (m))
+        p = g_param_spec_uint (m->name, g_param_spec_get_nick (m),
+            g_param_spec_get_blurb (m), G_PARAM_SPEC_UINT (m)->minimum,
+            G_PARAM_SPEC_UINT (m)->maximum,
+            G_PARAM_SPEC_UINT (m)->default_value,
+            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+      else if (G_IS_PARAM_SPEC_UINT64 (m))
+        p = g_param_spec_uint64 (m->name, g_param_spec_get_nick (m),
+            g_param_spec_get_blurb (m), G_PARAM_SPEC_UINT64 (m)->minimum,
+            G_PARAM_SPEC_UINT64 (m)->maximum,
+            G_PARAM_SPEC_UINT64 (m)->default_value,
+            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+      else
+        p = g_param_spec_boolean (m->name, g_param_spec_get_nick (m),
+            g_param_spec_get_blurb (m),
+            G_PARAM_SPEC_BOOLEAN (m)->default_value,
+            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+      g_object_class_install_property (gobject_class, PROP_TRACKERS + i, p);
+    }
+    g_type_class_unref (mclass);
+  }
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   element_class->set_context = GST_DEBUG_FUNCPTR (gst_p2p_src_set_context);

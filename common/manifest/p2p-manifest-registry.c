@@ -377,6 +377,18 @@ p2p_overlaps (const P2pSegment * seg, gint64 start, gint64 end)
   return s <= end && start <= e;
 }
 
+/* An init segment is only what lies inside it: a request that goes on
+ * into the media is not an init request. */
+static gboolean
+p2p_contains (const P2pSegment * seg, gint64 start, gint64 end)
+{
+  gint64 s = seg->range_start < 0 ? 0 : seg->range_start;
+  gint64 e = seg->range_start < 0 || seg->range_end < 0 ? G_MAXINT64 :
+      seg->range_end;
+
+  return s <= start && end <= e;
+}
+
 /* The entries of @bucket the range overlaps: segments of one stream if
  * any, else the index, else the init segment, else a key. */
 static P2pEntryKind
@@ -394,8 +406,10 @@ p2p_registry_pick (P2pManifestRegistry * reg, GPtrArray * bucket,
     for (i = 0; i < bucket->len; i++) {
       P2pEntry *e = g_ptr_array_index (bucket, i);
 
-      if (e->kind != order[k] || (stream && e->stream != stream)
-          || !p2p_overlaps (&e->seg, start, end))
+      if (e->kind != order[k] || (stream && e->stream != stream))
+        continue;
+      if (e->kind == P2P_ENTRY_INIT ? !p2p_contains (&e->seg, start, end) :
+          !p2p_overlaps (&e->seg, start, end))
         continue;
       stream = e->stream;
       g_ptr_array_add (reg->result, e);

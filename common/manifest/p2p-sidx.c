@@ -122,7 +122,8 @@ p2p_sidx_read_body (P2pReader * r, guint64 anchor, GError ** error)
     ref.duration = duration;
     if (ref.size == 0)
       return p2p_sidx_fail (sidx, error, "reference of 0 bytes");
-    if (ref.size > (guint64) G_MAXINT64 - offset
+    /* Offsets become gint64 byte ranges. */
+    if (offset > G_MAXINT64 || ref.size > G_MAXINT64 - offset
         || duration > G_MAXUINT64 - time)
       return p2p_sidx_fail (sidx, error, "references overflow");
     offset += ref.size;
@@ -138,6 +139,12 @@ p2p_sidx_parse (const guint8 * data, gsize len, guint64 data_offset,
 {
   P2pReader r = { data, len };
 
+  /* Byte offsets end up as gint64 ranges: keep every sum below that. */
+  if (len > G_MAXINT64 || data_offset > (guint64) G_MAXINT64 - len) {
+    g_set_error (error, P2P_MANIFEST_ERROR, P2P_MANIFEST_ERROR_INVALID,
+        "sidx: data at offset %" G_GUINT64_FORMAT " overflows", data_offset);
+    return NULL;
+  }
   /* Walk top-level boxes until the sidx: the request may start earlier,
    * at the init segment. */
   while (r.left >= 8) {

@@ -3,6 +3,8 @@
  */
 #include "p2p-peer.h"
 
+#include <string.h>
+
 #include "protocol/p2p-peer-codec.h"
 
 G_DEFINE_QUARK (p2p-peer-error-quark, p2p_peer_error);
@@ -17,7 +19,7 @@ typedef struct {
   gint64 request_id;
   gint64 size;                  /* -1 until SegmentData */
   GByteArray *bytes;
-  guint stall_timer;
+  GSource *stall_timer;
 } Download;
 
 typedef struct {
@@ -99,13 +101,23 @@ send_simple (P2pPeer * peer, P2pPeerCommandType type, gint64 segment_id,
 
 /* --- downloads ----------------------------------------------------------- */
 
+/* Sources live on the manager's context, not the default one: keep the
+ * GSource itself to destroy it. */
+static void
+stop_stall_timer (P2pPeer * peer)
+{
+  if (peer->down.stall_timer) {
+    g_source_destroy (peer->down.stall_timer);
+    g_clear_pointer (&peer->down.stall_timer, g_source_unref);
+  }
+}
+
 static void
 download_end (P2pPeer * peer, GBytes * data, GError * error)
 {
   gint64 id = peer->down.segment_id;
 
-  if (peer->down.stall_timer)
-    g_source_remove (peer->down.stall_timer);
+  stop_stall_timer (peer);
   if (peer->down.bytes)
     g_byte_array_unref (peer->down.bytes);
   memset (&peer->down, 0, sizeof (peer->down));
@@ -121,7 +133,7 @@ on_stall (gpointer user_data)
 {
   P2pPeer *peer = user_data;
 
-  peer->down.stall_timer = 0;
+  g_clear_pointer (&peer->down.stall_timer, g_source_unref);
   send_simple (peer, P2P_PEER_CMD_CANCEL_SEGMENT_REQUEST,
       peer->down.segment_id, peer->down.request_id);
   peer->strikes++;
@@ -134,17 +146,13 @@ on_stall (gpointer user_data)
 static void
 rearm_stall_timer (P2pPeer * peer)
 {
-  if (peer->down.stall_timer)
-    g_source_remove (peer->down.stall_timer);
-  peer->down.stall_timer = 0;
+  stop_stall_timer (peer);
   if (peer->stall_timeout_ms) {
-    GSource *s = g_timeout_source_new (peer->stall_timeout_ms);
-
-    g_source_set_callback (s, on_stall, peer, NULL);
-    peer->down.stall_timer = g_source_attach (s,
+    peer->down.stall_timer = g_timeout_source_new (peer->stall_timeout_ms);
+    g_source_set_callback (peer->down.stall_timer, on_stall, peer, NULL);
+    g_source_attach (peer->down.stall_timer,
         p2p_transport_get_context (p2p_peer_connection_get_transport
             (peer->connection)));
-    g_source_unref (s);
   }
 }
 
@@ -470,8 +478,7 @@ p2p_peer_free (P2pPeer * peer)
   if (!peer)
     return;
   g_signal_handlers_disconnect_by_data (peer->connection, peer);
-  if (peer->down.stall_timer)
-    g_source_remove (peer->down.stall_timer);
+  stop_stall_timer (peer);
   if (peer->down.bytes)
     g_byte_array_unref (peer->down.bytes);
   g_clear_pointer (&peer->up.data, g_bytes_unref);

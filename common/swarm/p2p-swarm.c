@@ -65,9 +65,9 @@ struct _P2pSwarm
   GHashTable *downloads;        /* gint64* segment id -> Download* */
   GArray *loading;              /* ids fetched over HTTP now */
   GCancellable *cancellable;
-  guint announce_timer;
+  GSource *announce_timer;
   GPtrArray *dead;              /* PeerEntry* to free from an idle */
-  guint reap_idle;
+  GSource *reap_idle;
 };
 
 static void start_download (P2pSwarm * swarm, Download * d);
@@ -133,7 +133,7 @@ reap_dead (gpointer user_data)
 {
   P2pSwarm *swarm = user_data;
 
-  swarm->reap_idle = 0;
+  g_clear_pointer (&swarm->reap_idle, g_source_unref);
   for (guint i = 0; i < swarm->dead->len; i++) {
     PeerEntry *e = g_ptr_array_index (swarm->dead, i);
 
@@ -160,11 +160,9 @@ drop_peer (P2pSwarm * swarm, PeerEntry * e, gboolean bad)
       p2p_peer_get_id (e->peer), bad ? " (misbehaved)" : "");
   g_ptr_array_add (swarm->dead, e);
   if (!swarm->reap_idle) {
-    GSource *s = g_idle_source_new ();
-
-    g_source_set_callback (s, reap_dead, swarm, NULL);
-    swarm->reap_idle = g_source_attach (s, swarm_context (swarm));
-    g_source_unref (s);
+    swarm->reap_idle = g_idle_source_new ();
+    g_source_set_callback (swarm->reap_idle, reap_dead, swarm, NULL);
+    g_source_attach (swarm->reap_idle, swarm_context (swarm));
   }
   /* downloads that were waiting on it move on */
   g_hash_table_iter_init (&it, swarm->downloads);
@@ -670,8 +668,6 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
     P2pSwarmCounters * counters)
 {
   P2pSwarm *swarm = g_new0 (P2pSwarm, 1);
-  GSource *timer;
-
   swarm->info_hash = g_strdup (info_hash);
   if (!p2p_tracker_id_from_string (&swarm->info_hash_id, info_hash, -1,
           NULL))
@@ -703,10 +699,10 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
   }
   /* Re-announce for new peers while we have room; the tracker's interval
    * is longer, but a fresh offer set every 30 s finds late joiners sooner. */
-  timer = g_timeout_source_new_seconds (30);
-  g_source_set_callback (timer, on_announce_timer, swarm, NULL);
-  swarm->announce_timer = g_source_attach (timer, swarm_context (swarm));
-  g_source_unref (timer);
+  swarm->announce_timer = g_timeout_source_new_seconds (30);
+  g_source_set_callback (swarm->announce_timer, on_announce_timer, swarm,
+      NULL);
+  g_source_attach (swarm->announce_timer, swarm_context (swarm));
   return swarm;
 }
 
@@ -724,10 +720,10 @@ p2p_swarm_free (P2pSwarm * swarm)
     g_signal_handlers_disconnect_by_data (t, swarm);
     p2p_tracker_client_stop (t, &swarm->info_hash_id, &swarm->peer_id, NULL);
   }
-  if (swarm->announce_timer)
-    g_source_remove (swarm->announce_timer);
+  g_source_destroy (swarm->announce_timer);
+  g_source_unref (swarm->announce_timer);
   if (swarm->reap_idle)
-    g_source_remove (swarm->reap_idle);
+    g_source_destroy (swarm->reap_idle);
   reap_dead (swarm);
 
   g_hash_table_iter_init (&it, swarm->downloads);

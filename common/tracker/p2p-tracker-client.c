@@ -1,4 +1,4 @@
-/* gst-p2pcdn: one WebSocket to one WebTorrent tracker, reconnecting with backoff.
+/* gst-p2pcdn: WebSocket client of one WebTorrent tracker, with reconnection.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Lifetime notes: a pending handshake points at its P2pTrackerClientAttempt,
@@ -40,7 +40,7 @@ struct _P2pTrackerClient {
   guint n_attempts;
 
   SoupWebsocketConnection *ws;  /* open, or closing after close() */
-  gboolean connected;           /* ::connected emitted, ::disconnected not yet */
+  gboolean connected;           /* between ::connected and ::disconnected */
   gint64 connected_at;          /* monotonic microseconds */
   gboolean closed;              /* close() called: no more attempts */
 
@@ -194,8 +194,7 @@ p2p_tracker_client_handle (P2pTrackerClient * self, const P2pTrackerMsg * msg)
       guint interval = p2p_tracker_client_get_interval (self, &msg->info_hash);
 
       if (info_hash == NULL) {
-        g_debug ("%s: dropping an announce reply without info_hash",
-            self->url);
+        g_debug ("%s: dropping an announce reply without info_hash", self->url);
         return;
       }
       if (msg->interval >= 0) {
@@ -286,8 +285,7 @@ p2p_tracker_client_release_ws (SoupWebsocketConnection * ws, gpointer self,
       G_CALLBACK (p2p_tracker_client_on_orphan_closed), NULL);
   if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN) {
     g_main_context_push_thread_default (context);
-    soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
-        NULL);
+    soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
     g_main_context_pop_thread_default (context);
   }
 }

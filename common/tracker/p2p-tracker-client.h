@@ -1,4 +1,4 @@
-/* gst-p2pcdn: one WebSocket to one WebTorrent tracker, reconnecting with backoff.
+/* gst-p2pcdn: WebSocket client of one WebTorrent tracker, with reconnection.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The client keeps a single ws:// or wss:// connection to a tracker URL,
@@ -26,9 +26,9 @@ G_BEGIN_DECLS
 GQuark p2p_tracker_client_error_quark (void);
 
 typedef enum {
-  P2P_TRACKER_CLIENT_ERROR_BAD_URL,       /* not a ws:// or wss:// URL with a host */
-  P2P_TRACKER_CLIENT_ERROR_NOT_CONNECTED, /* nothing sent: no open WebSocket */
-  P2P_TRACKER_CLIENT_ERROR_CLOSED,        /* p2p_tracker_client_close() was called */
+  P2P_TRACKER_CLIENT_ERROR_BAD_URL,     /* not ws:// or wss:// with a host */
+  P2P_TRACKER_CLIENT_ERROR_NOT_CONNECTED,       /* no open WebSocket */
+  P2P_TRACKER_CLIENT_ERROR_CLOSED,      /* p2p_tracker_client_close() called */
 } P2pTrackerClientError;
 
 /* What p2p_tracker_client_get_interval() says until the tracker tells

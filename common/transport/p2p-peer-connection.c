@@ -156,7 +156,7 @@ p2p_peer_connection_shutdown (P2pPeerConnection * self)
   P2P_PEER_CONNECTION_GET_CLASS (self)->shutdown (self);
 }
 
-/* Fails the pending call, if any, after shutting down. */
+/* Fails the pending call, if any, after shutting down.  Takes @error. */
 static gboolean
 p2p_peer_connection_fail_pending (P2pPeerConnection * self, GError * error)
 {
@@ -164,8 +164,10 @@ p2p_peer_connection_fail_pending (P2pPeerConnection * self, GError * error)
       p2p_peer_connection_get_instance_private (self);
   GTask *task = g_steal_pointer (&priv->pending);
 
-  if (task == NULL)
+  if (task == NULL) {
+    g_error_free (error);
     return FALSE;
+  }
 
   p2p_peer_connection_shutdown (self);
   g_task_return_error (task, error);
@@ -182,8 +184,7 @@ p2p_peer_connection_on_cancelled (GCancellable * cancellable,
 
   g_cancellable_set_error_if_cancelled (cancellable, &error);
   g_object_ref (self);
-  if (!p2p_peer_connection_fail_pending (self, error))
-    g_error_free (error);
+  p2p_peer_connection_fail_pending (self, error);
   g_object_unref (self);
   return G_SOURCE_REMOVE;
 }

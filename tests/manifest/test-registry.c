@@ -256,6 +256,8 @@ test_hls_ranges_init_keys (void)
   g_assert_cmpuint (info.n_segments, ==, 3);
   g_assert_cmpint (info.segments[0]->range_start, ==, 800);
   g_assert_cmpint (info.segments[2]->range_end, ==, 3899);
+  /* Within the init only. */
+  assert_kind (reg, "https://o.test/all.mp4", 0, 399, P2P_RESOURCE_INIT);
   info = classify (reg, "https://o.test/all.mp4", 0, 799);
   g_assert_cmpuint (info.n_segments, ==, 1);
   g_assert_cmpint (info.segments[0]->id, ==, -1);
@@ -457,6 +459,8 @@ test_dash_segment_base (void)
 
   add_file (reg, "http://o.test/dash/od.mpd", "dash-segmentbase.mpd");
   assert_kind (reg, file, 0, 814, P2P_RESOURCE_INIT);
+  /* Init and index in one request: the index bytes are what matters. */
+  assert_kind (reg, file, 0, 882, P2P_RESOURCE_INDEX);
   assert_kind (reg, file, 815, 882, P2P_RESOURCE_INDEX);
   /* Until the sidx is known, the whole file is just where it is. */
   assert_kind (reg, file, -1, -1, P2P_RESOURCE_INDEX);
@@ -487,6 +491,22 @@ test_dash_segment_base (void)
   g_assert_cmpint (info.segments[2]->range_end, ==, 6882);
   assert_segment (reg, file, 1883, 3882, 4, NULL);
   assert_kind (reg, file, 815, 882, P2P_RESOURCE_INDEX);
+  /* Added again from the start of the file: the same segments. */
+  {
+    guint8 *from_zero = g_malloc0 (815 + len);
+
+    /* The init segment: here one 815-byte 'free' box. */
+    from_zero[2] = 815 >> 8;
+    from_zero[3] = 815 & 0xff;
+    memcpy (from_zero + 4, "free", 4);
+    memcpy (from_zero + 815, data, len);
+    g_assert_true (p2p_manifest_registry_add_index (reg, file, -1, from_zero,
+            815 + len, &error));
+    g_assert_no_error (error);
+    g_free (from_zero);
+  }
+  info = classify (reg, file, 815, -1);
+  g_assert_cmpuint (info.n_segments, ==, 3);
   p2p_manifest_registry_free (reg);
   g_bytes_unref (sidx);
 }

@@ -162,6 +162,22 @@ test_bad_boxes (void)
       "overflow");
   box = build_sidx (2, 1, 0, 0, 1, sizes, 1);
   expect_invalid (box, "version");
+  /* Offsets near the top of the 64-bit range (found by fuzzing). */
+  {
+    GError *error = NULL;
+    P2pSidx *sidx;
+
+    box = build_sidx (0, 1, 0, 0, 1, sizes, 1);
+    sidx = p2p_sidx_parse (box->data, box->len, G_MAXUINT64 - 10, &error);
+    g_assert_null (sidx);
+    p2p_test_assert_error (error, P2P_MANIFEST_ERROR_INVALID, "overflows");
+    g_clear_error (&error);
+    sidx = p2p_sidx_parse (box->data, box->len, G_MAXINT64 - 40, &error);
+    g_assert_null (sidx);
+    p2p_test_assert_error (error, P2P_MANIFEST_ERROR_INVALID, "overflow");
+    g_clear_error (&error);
+    g_byte_array_unref (box);
+  }
   /* A reference_count larger than the box. */
   box = build_sidx (0, 1, 0, 0, 1, sizes, 1);
   box->data[box->len - 12 - 1] = 0xff;

@@ -82,6 +82,8 @@ test_rejected (void)
     "{\"a\":1} /* c */", "{'a':1}", "{\"a\":NaN}", "{a:1}", "#", "\"\\u12\"",
     "\"unterminated", "\"\\", "\"\\udbff\\udffd\"", "\"\xf4\x8f\xbf\xbd\"",
     "\"\x01\"", "\"\xc3\"", "{\"a\":1}x", "{\"a\":}", "",
+    "[1e400]", "[-1E+281]", "[1234567890123456789]",
+    "[123456789012345678901.5]", "[.5e400]",
   };
   guint i;
 
@@ -95,6 +97,27 @@ test_rejected (void)
     g_assert_error (error, P2P_TRACKER_SERVER_ERROR,
         P2P_TRACKER_SERVER_ERROR_MALFORMED);
   }
+}
+
+static void
+test_numbers (void)
+{
+  const gchar *text = "[0,-5,123456789012345678,1.5,-0.25,1e+280,1e-280]";
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *written = NULL;
+  g_autoptr (JsonNode) again = NULL;
+
+  node = p2p_tracker_server_json_parse (text, strlen (text), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_array_get_int_element (json_node_get_array (node), 2),
+      ==, G_GINT64_CONSTANT (123456789012345678));
+  /* What we write parses again: no "inf.0". */
+  written = p2p_tracker_server_json_to_string (node, NULL);
+  g_assert_cmpstr (written, ==,
+      "[0,-5,123456789012345678,1.5,-0.25,1e+280,9.9999999999999996e-281]");
+  again = p2p_tracker_server_json_parse (written, strlen (written), &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -168,6 +191,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracker-json/all-bytes", test_all_bytes_round_trip);
   g_test_add_func ("/tracker-json/object", test_object_round_trip);
   g_test_add_func ("/tracker-json/rejected", test_rejected);
+  g_test_add_func ("/tracker-json/numbers", test_numbers);
   g_test_add_func ("/tracker-json/embedded-nul-byte", test_embedded_nul_byte);
   g_test_add_func ("/tracker-json/depth", test_depth);
   g_test_add_func ("/tracker-json/ids", test_ids);

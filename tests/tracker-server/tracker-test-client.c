@@ -178,26 +178,37 @@ on_fetched (GObject * source, GAsyncResult * result, gpointer user_data)
   res->done = TRUE;
 }
 
-JsonObject *
-test_get_stats (P2pTrackerServer * server)
+gchar *
+test_http_get (P2pTrackerServer * server, const gchar * path, guint * status)
 {
   g_autoptr (SoupSession) session = soup_session_new ();
-  g_autofree gchar *url = g_strdup_printf ("http://127.0.0.1:%u/stats",
-      p2p_tracker_server_get_port (server));
+  g_autofree gchar *url = g_strdup_printf ("http://127.0.0.1:%u%s",
+      p2p_tracker_server_get_port (server), path);
   g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
   FetchResult res = { FALSE, NULL, 0 };
-  g_autofree gchar *text = NULL;
-  gsize length;
+  gchar *text;
 
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
       on_fetched, &res);
   while (!res.done)
     g_main_context_iteration (NULL, TRUE);
-  if (res.body == NULL || res.status != SOUP_STATUS_OK)
+  *status = res.status;
+  if (res.body == NULL)
     return NULL;
-  text = g_strndup (g_bytes_get_data (res.body, &length),
+  text = g_strndup (g_bytes_get_data (res.body, NULL),
       g_bytes_get_size (res.body));
   g_bytes_unref (res.body);
+  return text;
+}
+
+JsonObject *
+test_get_stats (P2pTrackerServer * server)
+{
+  guint status;
+  g_autofree gchar *text = test_http_get (server, "/stats", &status);
+
+  if (text == NULL || status != SOUP_STATUS_OK)
+    return NULL;
   return test_parse_object (text);
 }
 
@@ -244,6 +255,62 @@ test_announce (const gchar * info_hash, const gchar * peer_id,
   return g_string_free (text, FALSE);
 }
 
+/* The raw socket is nonblocking: waiting iterates the default context, so
+ * that the server in the same thread keeps running. */
+static void
+raw_wait (void)
+{
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+}
+
+static gboolean
+raw_write (GSocketConnection * conn, const void *data, gsize length,
+    GError ** error)
+{
+  GSocket *sock = g_socket_connection_get_socket (conn);
+  gsize done = 0;
+
+  while (done < length) {
+    g_autoptr (GError) local = NULL;
+    gssize n = g_socket_send (sock, (const gchar *) data + done,
+        length - done, NULL, &local);
+
+    if (n < 0 && !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+    if (n > 0)
+      done += n;
+    else
+      raw_wait ();
+  }
+  return TRUE;
+}
+
+static gboolean
+raw_read_byte (GSocketConnection * conn, gchar * byte, GError ** error)
+{
+  GSocket *sock = g_socket_connection_get_socket (conn);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  while (g_get_monotonic_time () < deadline) {
+    g_autoptr (GError) local = NULL;
+    gssize n = g_socket_receive (sock, byte, 1, NULL, &local);
+
+    if (n == 1)
+      return TRUE;
+    if (n == 0 || !g_error_matches (local, G_IO_ERROR,
+            G_IO_ERROR_WOULD_BLOCK)) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "closed");
+      return FALSE;
+    }
+    raw_wait ();
+  }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out");
+  return FALSE;
+}
+
 GSocketConnection *
 test_raw_connect (P2pTrackerServer * server, gint receive_buffer,
     GError ** error)
@@ -280,15 +347,14 @@ test_raw_connect (P2pTrackerServer * server, gint receive_buffer,
       "Upgrade: websocket\r\nConnection: Upgrade\r\n"
       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
       "Sec-WebSocket-Version: 13\r\n\r\n", port);
-  if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM
-              (conn)), request, strlen (request), NULL, NULL, error))
+  g_socket_set_blocking (g_socket_connection_get_socket (conn), FALSE);
+  if (!raw_write (conn, request, strlen (request), error))
     return NULL;
 
   /* Read the 101 response byte by byte up to the blank line, so that no
    * frame after it is swallowed. */
   while (got < sizeof (response) - 1) {
-    if (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM
-                (conn)), response + got, 1, NULL, error) != 1)
+    if (!raw_read_byte (conn, response + got, error))
       return NULL;
     got++;
     response[got] = '\0';
@@ -333,8 +399,7 @@ test_raw_send_frame (GSocketConnection * conn, guint8 opcode, gboolean fin,
     guint8 byte = payload[i] ^ mask[i % 4];
     g_byte_array_append (frame, &byte, 1);
   }
-  return g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM
-          (conn)), frame->data, frame->len, NULL, NULL, error);
+  return raw_write (conn, frame->data, frame->len, error);
 }
 
 /* Reads and drops until the server closes, through a nonblocking socket so
@@ -346,7 +411,6 @@ test_raw_wait_eof (GSocketConnection * conn, guint timeout_ms)
   gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
   gchar buffer[4096];
 
-  g_socket_set_blocking (sock, FALSE);
   while (g_get_monotonic_time () < deadline) {
     g_autoptr (GError) error = NULL;
     gssize n = g_socket_receive (sock, buffer, sizeof (buffer), NULL, &error);
@@ -354,8 +418,8 @@ test_raw_wait_eof (GSocketConnection * conn, guint timeout_ms)
     if (n == 0 || (n < 0 && !g_error_matches (error, G_IO_ERROR,
                 G_IO_ERROR_WOULD_BLOCK)))
       return TRUE;
-    if (n < 0 && !g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
+    if (n < 0)
+      raw_wait ();
   }
   return FALSE;
 }

@@ -32,6 +32,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestClient, test_client_free);
 void test_run_for (guint ms);
 JsonObject *test_parse_object (const gchar * text);
 JsonObject *test_get_stats (P2pTrackerServer * server);
+gchar *test_http_get (P2pTrackerServer * server, const gchar * path,
+    guint * status);
 
 /* A 20-character id made of @prefix padded with '0'. */
 gchar *test_id (const gchar * prefix);

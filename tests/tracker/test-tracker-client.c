@@ -12,6 +12,7 @@
 
 #define WAIT_MS 3000            /* for what must come */
 #define INFO_HASH "Un5pXNncgx4ZjfNSitaa"
+#define PEER "-PM0203-C3nNqmoUiVoo"
 
 static GMainContext *test_context;
 
@@ -188,8 +189,7 @@ peer_new (const gchar * url)
   g_assert_cmpuint (p2p_tracker_client_get_n_attempts (p->client), ==, 0);
   g_signal_connect (p->client, "connecting", G_CALLBACK (on_connecting), p);
   g_signal_connect (p->client, "connected", G_CALLBACK (on_connected), p);
-  g_signal_connect (p->client, "disconnected", G_CALLBACK (on_disconnected),
-      p);
+  g_signal_connect (p->client, "disconnected", G_CALLBACK (on_disconnected), p);
   g_signal_connect (p->client, "announce-reply",
       G_CALLBACK (on_announce_reply), p);
   g_signal_connect (p->client, "offer", G_CALLBACK (on_offer), p);
@@ -213,8 +213,7 @@ peer_count (Peer * p, const gchar * kind)
   guint i, n = 0;
 
   for (i = 0; i < p->events->len; i++)
-    n += g_str_equal (((Event *) g_ptr_array_index (p->events, i))->kind,
-        kind);
+    n += g_str_equal (((Event *) g_ptr_array_index (p->events, i))->kind, kind);
   return n;
 }
 
@@ -604,15 +603,17 @@ test_malformed (Fixture * f, gconstpointer data)
     "{}",
     "{\"action\":\"announce\"}",
     "{\"action\":\"announce\",\"info_hash\":\"short\",\"interval\":5}",
-    "{\"action\":\"announce\",\"info_hash\":\"" INFO_HASH "\",\"interval\":\"x\"}",
-    "{\"action\":\"announce\",\"info_hash\":\"" INFO_HASH "\",\"interval\":1e300}",
+    "{\"action\":\"announce\",\"info_hash\":\"" INFO_HASH "\","
+        "\"interval\":\"x\"}",
+    "{\"action\":\"announce\",\"info_hash\":\"" INFO_HASH "\","
+        "\"interval\":1e300}",
     "{\"action\":\"announce\",\"info_hash\":\"" INFO_HASH "\","
         "\"offer\":{\"type\":\"offer\",\"sdp\":\"x\"}}",
     "{\"action\":\"announce\",\"info_hash\":\"" INFO_HASH "\","
-        "\"peer_id\":\"-PM0203-C3nNqmoUiVoo\",\"offer_id\":\"-PM0203-C3nNqmoUiVoo\","
+        "\"peer_id\":\"" PEER "\",\"offer_id\":\"" PEER "\","
         "\"offer\":{\"type\":\"offer\",\"sdp\":7}}",
     "{\"action\":\"announce\",\"info_hash\":\"" INFO_HASH "\","
-        "\"peer_id\":\"-PM0203-C3nNqmoUiVoo\",\"offer_id\":\"-PM0203-C3nNqmoUiVoo\","
+        "\"peer_id\":\"" PEER "\",\"offer_id\":\"" PEER "\","
         "\"offer\":{\"sdp\":\"x\"},\"answer\":{\"sdp\":\"y\"}}",
     "{\"action\":\"announce\",\"info_hash\":\"" INFO_HASH "\"",
     "{\"action\":\"scrape\",\"files\":{}}",

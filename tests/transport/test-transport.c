@@ -22,12 +22,13 @@ static gboolean use_webrtc;
 static P2pTransport *
 make_transport (void)
 {
+  GMainContext *context = g_main_context_get_thread_default ();
   GError *error = NULL;
   P2pTransport *transport;
 
   if (!use_webrtc)
-    return p2p_fake_transport_new (NULL);
-  transport = p2p_webrtc_transport_new (NULL, &error);
+    return p2p_fake_transport_new (context);
+  transport = p2p_webrtc_transport_new (context, &error);
   g_assert_no_error (error);
   return transport;
 }
@@ -484,7 +485,7 @@ test_cancel_error (void)
       &error);
   g_cancellable_cancel (cancellable);
   while (error == NULL)
-    g_main_context_iteration (NULL, TRUE);
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_object_unref (conn);
@@ -532,6 +533,39 @@ test_many (void)
   }
   drop_transport (hub);
   drop_transport (leaves);
+}
+
+/* Both ends on a private context that only this thread iterates, the
+ * global default never: everything must still arrive (on the private one:
+ * the handlers check). */
+static void
+test_private_context (void)
+{
+  GMainContext *context = g_main_context_new ();
+  P2pTransport *ta, *tb;
+  TestPeer a, b;
+  TestFlow flow;
+
+  g_main_context_push_thread_default (context);
+  ta = make_transport ();
+  tb = make_transport ();
+  g_assert_true (p2p_transport_get_context (ta) == context);
+  test_peer_init (&a, ta);
+  test_peer_init (&b, tb);
+  test_connect_pair (&a, &b, 20000);
+  test_flow_start (&flow, &b, &a, 4 * MIB, 64 * 1024, 7);
+  g_assert_true (test_run_until (test_flow_done, &flow, 30000));
+  test_flow_check (&flow);
+  test_flow_clear (&flow);
+  p2p_peer_connection_close (b.conn);
+  g_assert_true (test_run_until_flag (&a.closed, 5000));
+  g_assert_cmpint (a.reason, ==, P2P_CLOSE_REASON_REMOTE);
+  test_peer_clear (&a);
+  test_peer_clear (&b);
+  drop_transport (ta);
+  drop_transport (tb);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
 }
 
 static void
@@ -780,6 +814,7 @@ main (int argc, char **argv)
       test_cancel_and_close_pending);
   g_test_add_func ("/transport/cancel-error", test_cancel_error);
   g_test_add_func ("/transport/many", test_many);
+  g_test_add_func ("/transport/private-context", test_private_context);
   g_test_add_func ("/transport/ice-servers", test_ice_servers);
   if (use_webrtc) {
     g_test_add_func ("/webrtc/chromium-offer", test_chromium_offer);

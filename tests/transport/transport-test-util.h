@@ -1,8 +1,8 @@
 /* gst-p2pcdn tests: helpers shared by the transport tests (pairs, transfers).
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Everything runs on the default main context; every signal handler checks
- * it runs there, which is what the transport promises.
+ * Everything runs on the thread-default main context; every signal handler
+ * checks it runs there, which is what the transport promises.
  */
 #pragma once
 

@@ -50,4 +50,7 @@ struct _P2pOrigin
 void p2p_origin_route (P2pOrigin * origin, SoupServerMessage * msg,
     const gchar * path, gboolean honour_range);
 
+void p2p_origin_request_clear (P2pOriginRequest * req);
+SoupMessageHeaders *p2p_origin_headers_copy (SoupMessageHeaders * src);
+
 G_END_DECLS

@@ -1,12 +1,12 @@
 /* Request log entries of the test origin: copy, free, JSON.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "p2p-origin.h"
+#include "p2p-origin-private.h"
 
 #include <json-glib/json-glib.h>
 
-static SoupMessageHeaders *
-copy_headers (SoupMessageHeaders * src)
+SoupMessageHeaders *
+p2p_origin_headers_copy (SoupMessageHeaders * src)
 {
   SoupMessageHeaders *dst =
       soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
@@ -37,8 +37,22 @@ p2p_origin_request_copy (const P2pOriginRequest * req)
   copy->query = g_strdup (req->query);
   copy->range = g_strdup (req->range);
   copy->user_agent = g_strdup (req->user_agent);
-  copy->headers = copy_headers (req->headers);
+  copy->remote_host = g_strdup (req->remote_host);
+  copy->headers = p2p_origin_headers_copy (req->headers);
   return copy;
+}
+
+/* Frees what @req points to, not @req itself (see p2p-origin.c's entries) */
+void
+p2p_origin_request_clear (P2pOriginRequest * req)
+{
+  g_clear_pointer (&req->method, g_free);
+  g_clear_pointer (&req->path, g_free);
+  g_clear_pointer (&req->query, g_free);
+  g_clear_pointer (&req->range, g_free);
+  g_clear_pointer (&req->user_agent, g_free);
+  g_clear_pointer (&req->remote_host, g_free);
+  g_clear_pointer (&req->headers, soup_message_headers_unref);
 }
 
 void
@@ -46,12 +60,7 @@ p2p_origin_request_free (P2pOriginRequest * req)
 {
   if (!req)
     return;
-  g_free (req->method);
-  g_free (req->path);
-  g_free (req->query);
-  g_free (req->range);
-  g_free (req->user_agent);
-  g_clear_pointer (&req->headers, soup_message_headers_unref);
+  p2p_origin_request_clear (req);
   g_free (req);
 }
 
@@ -88,6 +97,7 @@ p2p_origin_request_to_json (const P2pOriginRequest * req)
   add_string (b, "query", req->query);
   add_string (b, "range", req->range);
   add_string (b, "user_agent", req->user_agent);
+  add_string (b, "remote_host", req->remote_host);
 
   json_builder_set_member_name (b, "headers");
   json_builder_begin_object (b);

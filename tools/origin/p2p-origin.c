@@ -19,22 +19,10 @@
 G_DEFINE_QUARK (p2p-origin-error-quark, p2p_origin_error)
 
 static void
-entry_clear (gpointer data)
-{
-  P2pOriginRequest *req = data;
-
-  g_free (req->method);
-  g_free (req->path);
-  g_free (req->query);
-  g_free (req->range);
-  g_free (req->user_agent);
-  g_clear_pointer (&req->headers, soup_message_headers_unref);
-}
-
-static void
 entry_unref (gpointer data)
 {
-  g_atomic_rc_box_release_full (data, entry_clear);
+  g_atomic_rc_box_release_full (data,
+      (GDestroyNotify) p2p_origin_request_clear);
 }
 
 static P2pOriginRequest *
@@ -43,8 +31,6 @@ entry_new (SoupServerMessage * msg)
   P2pOriginRequest *req = g_atomic_rc_box_new0 (P2pOriginRequest);
   SoupMessageHeaders *hdrs = soup_server_message_get_request_headers (msg);
   GUri *uri = soup_server_message_get_uri (msg);
-  SoupMessageHeadersIter iter;
-  const gchar *name, *value;
 
   req->method = g_strdup (soup_server_message_get_method (msg));
   req->path = g_strdup (g_uri_get_path (uri));
@@ -52,10 +38,8 @@ entry_new (SoupServerMessage * msg)
   req->range = g_strdup (soup_message_headers_get_one (hdrs, "Range"));
   req->user_agent = g_strdup (soup_message_headers_get_one (hdrs,
           "User-Agent"));
-  req->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
-  soup_message_headers_iter_init (&iter, hdrs);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    soup_message_headers_append (req->headers, name, value);
+  req->remote_host = g_strdup (soup_server_message_get_remote_host (msg));
+  req->headers = p2p_origin_headers_copy (hdrs);
   req->timestamp_us = g_get_monotonic_time ();
   return req;
 }
@@ -249,6 +233,13 @@ p2p_origin_thread_main (gpointer data)
   return NULL;
 }
 
+static gboolean
+p2p_origin_quit (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 p2p_origin_destroy_source (gpointer data)
 {
@@ -344,7 +335,12 @@ p2p_origin_free (P2pOrigin * origin)
     return;
 
   if (origin->thread) {
-    g_main_loop_quit (origin->loop);
+    /* a source, not g_main_loop_quit(): the loop may not be running yet */
+    GSource *quit = g_idle_source_new ();
+
+    g_source_set_callback (quit, p2p_origin_quit, origin->loop, NULL);
+    g_source_attach (quit, origin->context);
+    g_source_unref (quit);
     g_thread_join (origin->thread);
   }
   g_main_loop_unref (origin->loop);

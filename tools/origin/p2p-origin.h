@@ -28,6 +28,7 @@ typedef struct
   gchar *query;                 /* NULL when the URL had none */
   gchar *range;                 /* Range request header, or NULL */
   gchar *user_agent;            /* User-Agent request header, or NULL */
+  gchar *remote_host;           /* the client's IP address */
   SoupMessageHeaders *headers;  /* all request headers */
   guint status;                 /* 0 while the response is not finished */
   guint64 bytes_sent;           /* response body bytes written */

@@ -42,6 +42,32 @@ is_json_outside_char (guchar c)
   return strchr (" \t\r\n[]{}:,-+.0123456789eEtrufalsn", c) != NULL && c;
 }
 
+/* json-glib 1.6 turns an integer beyond 64 bits into garbage and 1e400 into
+ * infinity, which it then writes as "inf.0": refuse numbers that could. */
+static gboolean
+number_is_safe (const gchar * p, gsize length)
+{
+  guint mantissa = 0, exponent = 0;
+  gboolean in_exponent = FALSE, fractional = FALSE;
+  gsize i;
+
+  for (i = 0; i < length; i++) {
+    if (p[i] == 'e' || p[i] == 'E') {
+      in_exponent = fractional = TRUE;
+    } else if (p[i] == '.') {
+      fractional = TRUE;
+    } else if (g_ascii_isdigit (p[i])) {
+      if (!in_exponent)
+        mantissa++;
+      else if (exponent < 1000)
+        exponent = exponent * 10 + (p[i] - '0');
+    }
+  }
+  if (!fractional)
+    return mantissa <= 18;
+  return mantissa <= 20 && exponent <= 280;
+}
+
 /* Copies @data into @out, replacing \u0000 by the sentinel, and refuses what
  * json-glib would misread or recurse too deeply on. */
 static gboolean
@@ -63,6 +89,17 @@ prescan (const gchar * data, gsize length, GString * out, GError ** error)
       } else if (c == ']' || c == '}') {
         if (depth > 0)
           depth--;
+      } else if (c == '-' || c == '+' || c == '.' || g_ascii_isdigit (c)) {
+        gsize end = i + 1;
+
+        while (end < length && strchr ("+-.eE0123456789", data[end])
+            && data[end])
+          end++;
+        if (!number_is_safe (data + i, end - i))
+          return malformed (error, "number out of range", i);
+        g_string_append_len (out, data + i, end - i);
+        i = end;
+        continue;
       } else if (!is_json_outside_char (c)) {
         return malformed (error, "unexpected character", i);
       }
@@ -148,15 +185,16 @@ p2p_tracker_server_json_parse (const gchar * data, gsize length,
   return json_node_ref (root);
 }
 
-/* json-glib writes 0x1f raw and 0x7f as \u007f; JSON.parse rejects the
- * first and JSON.stringify writes the second raw.  Fixing both (and turning
- * the sentinel back into \u0000) makes our frames byte-identical to
- * bittorrent-tracker's. */
+/* json-glib writes 0x1f raw, 0x7f as \u007f and 1e+22 as "1e+22.0":
+ * JSON.parse rejects the first and the last, JSON.stringify writes the
+ * second raw.  Fixing them (and turning the sentinel back into \u0000)
+ * makes our frames byte-identical to bittorrent-tracker's. */
 gchar *
 p2p_tracker_server_json_to_string (JsonNode * node, gsize * length)
 {
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autofree gchar *raw = NULL;
+  gboolean in_string = FALSE;
   GString *out;
   gsize raw_length, i;
 
@@ -167,7 +205,32 @@ p2p_tracker_server_json_to_string (JsonNode * node, gsize * length)
   for (i = 0; i < raw_length;) {
     guchar c = raw[i];
 
-    if (c == '\\') {
+    if (!in_string) {
+      if (c == '-' || g_ascii_isdigit (c)) {
+        gsize end = i + 1;
+        gboolean exponent = FALSE;
+
+        while (end < raw_length && raw[end] && strchr ("+-.eE0123456789",
+                raw[end])) {
+          exponent |= raw[end] == 'e' || raw[end] == 'E';
+          end++;
+        }
+        if (exponent && end - i > 2 && raw[end - 2] == '.'
+            && raw[end - 1] == '0')
+          g_string_append_len (out, raw + i, end - i - 2);
+        else
+          g_string_append_len (out, raw + i, end - i);
+        i = end;
+        continue;
+      }
+      in_string = c == '"';
+      g_string_append_c (out, c);
+      i++;
+    } else if (c == '"') {
+      in_string = FALSE;
+      g_string_append_c (out, c);
+      i++;
+    } else if (c == '\\') {
       if (raw_length - i >= 6 && strncmp (raw + i + 1, "u007f", 5) == 0) {
         g_string_append_c (out, 0x7f);
         i += 6;

@@ -98,6 +98,8 @@ reaper_schedule (P2pTrackerServer * self)
   if (self->reaper)
     return;
   self->reaper = g_idle_source_new ();
+  /* An idle priority would starve while clients keep the server busy. */
+  g_source_set_priority (self->reaper, G_PRIORITY_DEFAULT);
   g_source_set_callback (self->reaper, reaper_run, self, NULL);
   g_source_attach (self->reaper, self->context);
 }
