@@ -158,12 +158,13 @@ on_peer_download (P2pSwarm * swarm, gint64 segment_id, GBytes * data,
   store (req, data);
   req->counters->p2p_bytes += g_bytes_get_size (data);
   req->counters->segments_p2p++;
+  /* published before the element can see the end of the segment */
+  changed (req);
   if (p2p_fetch_is_cancelled (req->fetch))
     p2p_fetch_finish (req->fetch, g_error_new_literal (G_IO_ERROR,
             G_IO_ERROR_CANCELLED, "Cancelled"));
   else
     deliver_bytes (req, data);
-  changed (req);
   request_free (req);
 }
 
@@ -178,13 +179,13 @@ p2p_segment_fetch_start (P2pSegmentRequest * req)
         req->segment_id);
     req->counters->cache_bytes += g_bytes_get_size (cached);
     req->counters->segments_cache++;
+    changed (req);
     deliver_bytes (req, cached);
     g_bytes_unref (cached);
-    changed (req);
     request_free (req);
     return;
   }
-  if (req->swarm && p2p_swarm_download (req->swarm, req->segment_id,
+  if (req->swarm && p2p_swarm_download_or_wait (req->swarm, req->segment_id,
           req->expected_size, on_peer_download, req))
     return;
   start_http (req);

@@ -13,6 +13,7 @@ typedef struct {
 
 typedef struct {
   const gchar *base_uri;
+  GUri *base;                   /* parsed once for every URI */
   P2pHlsPlaylist *pl;
   guint line;
   GError **error;
@@ -223,7 +224,7 @@ p2p_hls_attr (GPtrArray * attrs, const gchar * name)
 static gchar *
 p2p_hls_resolve (P2pHlsParser * p, const gchar * ref)
 {
-  gchar *uri = p2p_uri_resolve (p->base_uri, ref);
+  gchar *uri = p->base ? p2p_uri_resolve_parsed (p->base, ref) : NULL;
 
   if (uri == NULL)
     p2p_hls_fail (p, P2P_MANIFEST_ERROR_INVALID, "cannot resolve URI \"%s\"",
@@ -718,7 +719,10 @@ p2p_hls_parse (const gchar * base_uri, const guint8 * data, gsize len,
     return NULL;
 
   p.pl = p2p_hls_playlist_new ();
+  p.base = p2p_uri_parse_base (base_uri);
   ok = p2p_hls_run (&p, data, len);
+  if (p.base)
+    g_uri_unref (p.base);
   if (p.pending_variant)
     p2p_hls_variant_free (p.pending_variant);
   if (!ok) {

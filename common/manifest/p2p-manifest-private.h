@@ -17,6 +17,11 @@ gchar *p2p_uri_normalize (const gchar * uri);
  * either cannot be parsed. */
 gchar *p2p_uri_resolve (const gchar * base, const gchar * ref);
 
+/* The same with @base parsed once, for the many URIs of one playlist
+ * (p2p_uri_parse_base() returns NULL if @base cannot be parsed). */
+GUri *p2p_uri_parse_base (const gchar * base);
+gchar *p2p_uri_resolve_parsed (GUri * base, const gchar * ref);
+
 /* TRUE if @s starts with http:// or https:// (any case). */
 gboolean p2p_uri_is_http (const gchar * s, gsize len);
 

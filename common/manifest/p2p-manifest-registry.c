@@ -244,6 +244,8 @@ p2p_registry_prune (P2pManifestRegistry * reg, P2pStream * stream)
     g_hash_table_unref (affected);
     return;
   }
+  g_debug ("%s: dropping entries older than generation %u",
+      stream->stream_swarm_id, stream->gen - 1);
 
   /* One pass per bucket, however many of its entries went. */
   g_hash_table_iter_init (&iter, affected);
@@ -306,6 +308,9 @@ p2p_manifest_registry_add (P2pManifestRegistry * reg,
     P2pHlsPlaylist *pl = p2p_hls_parse (norm, data, len, error);
 
     if (pl) {
+      g_debug ("%s: HLS %s playlist, %u variants, %u segments", norm,
+          pl->is_master ? "master" : "media", pl->variants->len,
+          pl->segments->len);
       p2p_registry_add_hls (reg, norm, swarm_id, pl);
       p2p_hls_playlist_free (pl);
       out = p2p_hls_rewrite (data, len, scheme_prefix);
@@ -314,6 +319,8 @@ p2p_manifest_registry_add (P2pManifestRegistry * reg,
     P2pMpd *mpd = p2p_mpd_parse (norm, data, len, error);
 
     if (mpd) {
+      g_debug ("%s: %s MPD, %u representations", norm,
+          mpd->dynamic ? "dynamic" : "static", mpd->representations->len);
       p2p_registry_add_dash (reg, norm, swarm_id, mpd);
       out = p2p_mpd_rewrite (data, len, scheme_prefix);
     }
@@ -361,6 +368,7 @@ p2p_manifest_registry_add_index (P2pManifestRegistry * reg,
   sidx = p2p_sidx_parse (data, len, (guint64) start, error);
   if (sidx == NULL)
     return FALSE;
+  g_debug ("%s: sidx of %u references", ref->uri, sidx->references->len);
   p2p_sidx_free (ref->sidx);
   ref->sidx = sidx;
   p2p_registry_index_segments (reg, ref);

@@ -43,6 +43,29 @@ p2p_uri_without_fragment (const gchar * uri)
   return hash ? g_strndup (uri, hash - uri) : g_strdup (uri);
 }
 
+/* Prints @uri without its fragment and with its host in lower case, as a
+ * browser's URL parser does (the swarm id is made of this text). */
+static gchar *
+p2p_uri_print (GUri * uri)
+{
+  const gchar *host = g_uri_get_host (uri);
+  gchar *lower, *out;
+  GUri *copy;
+  const gchar *c;
+
+  for (c = host; c && *c && !g_ascii_isupper (*c); c++);
+  if (c == NULL || *c == '\0')
+    return g_uri_to_string_partial (uri, G_URI_HIDE_FRAGMENT);
+  lower = g_ascii_strdown (host, -1);
+  copy = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri),
+      g_uri_get_userinfo (uri), lower, g_uri_get_port (uri),
+      g_uri_get_path (uri), g_uri_get_query (uri), NULL);
+  out = g_uri_to_string (copy);
+  g_uri_unref (copy);
+  g_free (lower);
+  return out;
+}
+
 gchar *
 p2p_uri_normalize (const gchar * uri)
 {
@@ -51,26 +74,41 @@ p2p_uri_normalize (const gchar * uri)
 
   if (parsed == NULL)
     return p2p_uri_without_fragment (uri);
-  out = g_uri_to_string_partial (parsed, G_URI_HIDE_FRAGMENT);
+  out = p2p_uri_print (parsed);
   g_uri_unref (parsed);
+  return out;
+}
+
+GUri *
+p2p_uri_parse_base (const gchar * base)
+{
+  return g_uri_parse (base, P2P_URI_FLAGS, NULL);
+}
+
+gchar *
+p2p_uri_resolve_parsed (GUri * base, const gchar * ref)
+{
+  GUri *resolved;
+  gchar *out;
+
+  resolved = g_uri_parse_relative (base, ref, P2P_URI_FLAGS, NULL);
+  if (resolved == NULL)
+    return NULL;
+  out = p2p_uri_print (resolved);
+  g_uri_unref (resolved);
   return out;
 }
 
 gchar *
 p2p_uri_resolve (const gchar * base, const gchar * ref)
 {
-  GUri *base_uri, *resolved;
+  GUri *base_uri = p2p_uri_parse_base (base);
   gchar *out;
 
-  base_uri = g_uri_parse (base, P2P_URI_FLAGS, NULL);
   if (base_uri == NULL)
     return NULL;
-  resolved = g_uri_parse_relative (base_uri, ref, P2P_URI_FLAGS, NULL);
+  out = p2p_uri_resolve_parsed (base_uri, ref);
   g_uri_unref (base_uri);
-  if (resolved == NULL)
-    return NULL;
-  out = g_uri_to_string_partial (resolved, G_URI_HIDE_FRAGMENT);
-  g_uri_unref (resolved);
   return out;
 }
 

@@ -86,7 +86,7 @@ typedef struct {
    * order; one for an ordinary request, several for a DASH SegmentBase
    * request of the whole file (boundaries from the sidx: bytes before the
    * first segment, the init and the sidx, are not covered by any). INIT:
-   * the init segment. */
+   * the init segment; INDEX: the index range (its id is -1). */
   const P2pSegment *const *segments;
   guint n_segments;
 } P2pRequestInfo;

@@ -13,6 +13,21 @@
 #define OFFER_LIFETIME_US (50 * G_USEC_PER_SEC)
 /* A peer that fails this many downloads is dropped. */
 #define MAX_STRIKES 3
+/* A newly joined swarm with other viewers in it waits this long at most for
+ * a peer to offer a segment before it asks HTTP, while it is this young:
+ * the first segments of a late joiner are those its peers have. */
+#define JOIN_WAIT_US (2 * G_USEC_PER_SEC)
+#define JOIN_WINDOW_US (5 * G_USEC_PER_SEC)
+/* How long we wait for the tracker to say whether anyone else is there. */
+#define TRACKER_REPLY_WAIT_US (G_USEC_PER_SEC)
+
+typedef struct {
+  gint64 segment_id;
+  gint64 expected_size;
+  gint64 deadline;
+  P2pSwarmDownloadFunc func;
+  gpointer user_data;
+} Waiter;
 
 typedef struct {
   P2pSwarm *swarm;
@@ -68,6 +83,10 @@ struct _P2pSwarm
   GSource *announce_timer;
   GPtrArray *dead;              /* PeerEntry* to free from an idle */
   GSource *reap_idle;
+  gint64 created;
+  gint others;                  /* other viewers per the tracker, -1 unknown */
+  GPtrArray *waiters;           /* Waiter* */
+  GSource *wait_timer;
 };
 
 static void start_download (P2pSwarm * swarm, Download * d);
@@ -173,9 +192,15 @@ drop_peer (P2pSwarm * swarm, PeerEntry * e, gboolean bad)
   }
 }
 
+static void check_waiters (P2pSwarm * swarm);
+
 static void
 on_peer_announced (P2pPeer * peer, gpointer user_data)
 {
+  PeerEntry *e = user_data;
+
+  if (e->swarm->waiters->len)
+    check_waiters (e->swarm);
 }
 
 static void
@@ -405,13 +430,117 @@ p2p_swarm_download (P2pSwarm * swarm, gint64 segment_id, gint64 expected_size,
   return TRUE;
 }
 
+/* --- waiting for peers while joining ------------------------------------- */
+
+static gboolean
+worth_waiting (P2pSwarm * swarm)
+{
+  gint64 age = g_get_monotonic_time () - swarm->created;
+
+  if (swarm->others < 0)
+    return age < TRACKER_REPLY_WAIT_US;
+  return swarm->others > 0 && age < JOIN_WINDOW_US;
+}
+
+static void schedule_wait_timer (P2pSwarm * swarm);
+
+/* Starts the downloads peers can now serve and hands the expired waits
+ * back (NULL: use HTTP). */
+static void
+check_waiters (P2pSwarm * swarm)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean waiting = worth_waiting (swarm);
+
+  for (guint i = 0; i < swarm->waiters->len;) {
+    Waiter *w = g_ptr_array_index (swarm->waiters, i);
+
+    if (p2p_swarm_can_download (swarm, w->segment_id)) {
+      g_ptr_array_remove_index (swarm->waiters, i);
+      p2p_swarm_download (swarm, w->segment_id, w->expected_size, w->func,
+          w->user_data);
+      g_free (w);
+    } else if (!waiting || now >= w->deadline) {
+      g_ptr_array_remove_index (swarm->waiters, i);
+      w->func (swarm, w->segment_id, NULL, w->user_data);
+      g_free (w);
+    } else {
+      i++;
+    }
+  }
+  schedule_wait_timer (swarm);
+}
+
+static gboolean
+on_wait_timer (gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+
+  g_clear_pointer (&swarm->wait_timer, g_source_unref);
+  check_waiters (swarm);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_wait_timer (P2pSwarm * swarm)
+{
+  if (swarm->wait_timer) {
+    g_source_destroy (swarm->wait_timer);
+    g_clear_pointer (&swarm->wait_timer, g_source_unref);
+  }
+  if (swarm->waiters->len == 0)
+    return;
+  /* a tick is enough: deadlines are seconds apart */
+  swarm->wait_timer = g_timeout_source_new (100);
+  g_source_set_callback (swarm->wait_timer, on_wait_timer, swarm, NULL);
+  g_source_attach (swarm->wait_timer, swarm_context (swarm));
+}
+
+gboolean
+p2p_swarm_download_or_wait (P2pSwarm * swarm, gint64 segment_id,
+    gint64 expected_size, P2pSwarmDownloadFunc func, gpointer user_data)
+{
+  Waiter *w;
+
+  if (p2p_swarm_download (swarm, segment_id, expected_size, func, user_data))
+    return TRUE;
+  if (!worth_waiting (swarm))
+    return FALSE;
+  w = g_new0 (Waiter, 1);
+  w->segment_id = segment_id;
+  w->expected_size = expected_size;
+  w->deadline = MIN (g_get_monotonic_time () + JOIN_WAIT_US,
+      swarm->created + JOIN_WINDOW_US);
+  w->func = func;
+  w->user_data = user_data;
+  g_ptr_array_add (swarm->waiters, w);
+  schedule_wait_timer (swarm);
+  return TRUE;
+}
+
+static void
+on_tracker_reply (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
+    guint interval, gint64 complete, gint64 incomplete, gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+  gint64 total = MAX (complete, 0) + MAX (incomplete, 0);
+
+  if (!p2p_tracker_id_equal (info_hash, &swarm->info_hash_id))
+    return;
+  /* the counts include us */
+  swarm->others = MAX (swarm->others, (gint) MIN (total - 1, G_MAXINT));
+  check_waiters (swarm);
+}
+
 /* --- trackers: offers and answers ---------------------------------------- */
 
 static void
 pending_offer_free (PendingOffer * o)
 {
-  p2p_peer_connection_close (o->connection);
-  g_object_unref (o->connection);
+  if (o->connection) {
+    p2p_peer_connection_close (o->connection);
+    g_object_unref (o->connection);
+  }
   g_object_unref (o->tracker);
   g_free (o);
 }
@@ -573,18 +702,23 @@ on_tracker_answer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
   PendingOffer *o;
   GError *error = NULL;
 
-  if (!p2p_tracker_id_equal (info_hash, &swarm->info_hash_id))
+  if (!p2p_tracker_id_equal (info_hash, &swarm->info_hash_id)) {
+    g_debug ("swarm %s: answer for another swarm", swarm->info_hash);
     return;
+  }
   key = p2p_tracker_id_to_hex (offer_id);
   o = g_hash_table_lookup (swarm->offers, key);
   if (!o) {
+    g_debug ("swarm %s: answer to unknown offer %s", swarm->info_hash, key);
     g_free (key);
     return;
   }
   g_hash_table_steal (swarm->offers, key);
   g_free (key);
   if (p2p_peer_connection_set_answer (o->connection, sdp, &error)) {
+    /* the peer owns the connection now: no close when the offer goes */
     add_peer (swarm, o->connection, from, TRUE);
+    g_clear_object (&o->connection);
   } else {
     g_debug ("swarm %s: answer refused: %s", swarm->info_hash,
         error->message);
@@ -647,6 +781,7 @@ on_tracker_offer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
       || g_hash_table_size (swarm->peers) + swarm->answers->len >=
       swarm->config.max_peers)
     return;
+  g_debug ("swarm %s: accepting an offer", swarm->info_hash);
   a = g_new0 (PendingAnswer, 1);
   a->swarm = swarm;
   a->cancellable = g_object_ref (swarm->cancellable);
@@ -688,6 +823,9 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
   swarm->loading = g_array_new (FALSE, FALSE, sizeof (gint64));
   swarm->cancellable = g_cancellable_new ();
   swarm->dead = g_ptr_array_new ();
+  swarm->created = g_get_monotonic_time ();
+  swarm->others = -1;
+  swarm->waiters = g_ptr_array_new ();
 
   for (guint i = 0; i < trackers->len; i++) {
     P2pTrackerClient *t = g_ptr_array_index (trackers, i);
@@ -695,6 +833,8 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
     g_signal_connect (t, "connected", G_CALLBACK (on_tracker_connected), swarm);
     g_signal_connect (t, "offer", G_CALLBACK (on_tracker_offer), swarm);
     g_signal_connect (t, "answer", G_CALLBACK (on_tracker_answer), swarm);
+    g_signal_connect (t, "announce-reply", G_CALLBACK (on_tracker_reply),
+        swarm);
     announce_to (swarm, t, P2P_TRACKER_EVENT_STARTED);
   }
   /* Re-announce for new peers while we have room; the tracker's interval
@@ -726,6 +866,17 @@ p2p_swarm_free (P2pSwarm * swarm)
     g_source_destroy (swarm->reap_idle);
   reap_dead (swarm);
 
+  if (swarm->wait_timer) {
+    g_source_destroy (swarm->wait_timer);
+    g_source_unref (swarm->wait_timer);
+  }
+  for (guint i = 0; i < swarm->waiters->len; i++) {
+    Waiter *w = g_ptr_array_index (swarm->waiters, i);
+
+    w->func (swarm, w->segment_id, NULL, w->user_data);
+    g_free (w);
+  }
+  g_ptr_array_unref (swarm->waiters);
   g_hash_table_iter_init (&it, swarm->downloads);
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & d)) {
     d->func (swarm, d->segment_id, NULL, d->user_data);

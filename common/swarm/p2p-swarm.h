@@ -56,6 +56,12 @@ gboolean p2p_swarm_can_download (P2pSwarm * swarm, gint64 segment_id);
 gboolean p2p_swarm_download (P2pSwarm * swarm, gint64 segment_id,
     gint64 expected_size, P2pSwarmDownloadFunc func, gpointer user_data);
 
+/* Like p2p_swarm_download(), but while the swarm is joining and others
+ * watch the stream it also waits a little for a peer to offer the segment;
+ * then @func gets NULL when none did in time.  FALSE: go to HTTP now. */
+gboolean p2p_swarm_download_or_wait (P2pSwarm * swarm, gint64 segment_id,
+    gint64 expected_size, P2pSwarmDownloadFunc func, gpointer user_data);
+
 /* We started (@loading TRUE) or ended fetching @segment_id over HTTP. */
 void p2p_swarm_set_loading (P2pSwarm * swarm, gint64 segment_id,
     gboolean loading);

@@ -8,8 +8,10 @@
  *
  * Threading: a transport is bound to the GMainContext given at
  * construction (the manager's thread).  Every call on a transport or one of
- * its connections must be made from the thread that runs that context, and
- * every signal and async callback is delivered there.
+ * its connections must be made from the thread that runs that context, with
+ * that context as its thread-default (async callbacks, as everywhere in
+ * GIO, go to the thread-default context of the caller); every signal is
+ * delivered there too, never on a GStreamer thread.
  */
 #pragma once
 

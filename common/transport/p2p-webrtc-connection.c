@@ -165,8 +165,8 @@ p2p_webrtc_connection_gather_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static GstPromise *p2p_webrtc_connection_promise (P2pWebrtcConnection * self,
-    P2pWebrtcStep step);
+static void p2p_webrtc_connection_request (P2pWebrtcConnection * self,
+    const gchar * action, gpointer arg, P2pWebrtcStep step);
 
 static void
 p2p_webrtc_connection_set_local (P2pWebrtcConnection * self,
@@ -182,8 +182,8 @@ p2p_webrtc_connection_set_local (P2pWebrtcConnection * self,
         "webrtcbin produced no local description", NULL);
     return;
   }
-  g_signal_emit_by_name (self->webrtcbin, "set-local-description", desc,
-      p2p_webrtc_connection_promise (self, P2P_WEBRTC_STEP_LOCAL_SET));
+  p2p_webrtc_connection_request (self, "set-local-description", desc,
+      P2P_WEBRTC_STEP_LOCAL_SET);
   gst_webrtc_session_description_free (desc);
 
   /* Gathering starts with the local description; cap it as browsers do. */
@@ -229,9 +229,8 @@ p2p_webrtc_connection_on_promise_event (GObject * target, gpointer data)
       break;
     case P2P_WEBRTC_STEP_REMOTE_SET:
       if (self->answering)
-        g_signal_emit_by_name (self->webrtcbin, "create-answer", NULL,
-            p2p_webrtc_connection_promise (self,
-                P2P_WEBRTC_STEP_ANSWER_CREATED));
+        p2p_webrtc_connection_request (self, "create-answer", NULL,
+            P2P_WEBRTC_STEP_ANSWER_CREATED);
       break;
   }
 }
@@ -382,15 +381,22 @@ p2p_webrtc_promise_data_free (gpointer data)
   g_free (pd);
 }
 
-static GstPromise *
-p2p_webrtc_connection_promise (P2pWebrtcConnection * self, P2pWebrtcStep step)
+/* Emits a webrtcbin action taking (@arg, promise); the reply comes back as
+ * a P2P_WEBRTC_STEP event.  webrtcbin keeps its own reference on the
+ * promise until it replied. */
+static void
+p2p_webrtc_connection_request (P2pWebrtcConnection * self,
+    const gchar * action, gpointer arg, P2pWebrtcStep step)
 {
   P2pWebrtcPromiseData *pd = g_new0 (P2pWebrtcPromiseData, 1);
+  GstPromise *promise;
 
   pd->queue = p2p_context_queue_ref (self->queue);
   pd->step = step;
-  return gst_promise_new_with_change_func (p2p_webrtc_on_promise, pd,
+  promise = gst_promise_new_with_change_func (p2p_webrtc_on_promise, pd,
       p2p_webrtc_promise_data_free);
+  g_signal_emit_by_name (self->webrtcbin, action, arg, promise);
+  gst_promise_unref (promise);
 }
 
 static void
@@ -601,8 +607,8 @@ p2p_webrtc_connection_start_offer (P2pPeerConnection * conn,
           (conn)), NULL);
   p2p_webrtc_connection_connect_channel (self->queue, self->channel);
 
-  g_signal_emit_by_name (self->webrtcbin, "create-offer", NULL,
-      p2p_webrtc_connection_promise (self, P2P_WEBRTC_STEP_OFFER_CREATED));
+  p2p_webrtc_connection_request (self, "create-offer", NULL,
+      P2P_WEBRTC_STEP_OFFER_CREATED);
 }
 
 static gboolean
@@ -617,8 +623,8 @@ p2p_webrtc_connection_set_remote (P2pWebrtcConnection * self,
     return FALSE;
   self->remote_max_message_size = p2p_webrtc_sdp_get_max_message_size (msg);
   desc = gst_webrtc_session_description_new (type, msg);
-  g_signal_emit_by_name (self->webrtcbin, "set-remote-description", desc,
-      p2p_webrtc_connection_promise (self, P2P_WEBRTC_STEP_REMOTE_SET));
+  p2p_webrtc_connection_request (self, "set-remote-description", desc,
+      P2P_WEBRTC_STEP_REMOTE_SET);
   gst_webrtc_session_description_free (desc);
   return TRUE;
 }

@@ -106,8 +106,10 @@ test_pml_vector (void)
   info = classify (reg, "http://127.0.0.1:20080/out/index5.ts", -1, -1);
   g_assert_cmpstr (info.info_hash, ==, "Un5pXNncgx4ZjfNSitaa");
   g_assert_false (info.live);
-  /* A default port and a fragment do not make another resource. */
+  /* Dot segments and a fragment do not make another resource. */
   assert_kind (reg, "http://127.0.0.1:20080/out/./index5.ts#t=1", -1, -1,
+      P2P_RESOURCE_SEGMENT);
+  assert_kind (reg, "HTTP://127.0.0.1:20080/out/sub/../index5.ts", -1, -1,
       P2P_RESOURCE_SEGMENT);
   assert_kind (reg, "http://127.0.0.1:20080/out/index30.ts", -1, -1,
       P2P_RESOURCE_OTHER);
@@ -137,7 +139,8 @@ test_hls_master (void)
       "http://origin.test/vod/master.m3u8", "secondary",
       "0-mp4a.40.2---en--audio_2--");
 
-  add_file (reg, "http://origin.test/vod/master.m3u8?session=42",
+  /* Host case and the default port are not part of the swarm id. */
+  add_file (reg, "http://Origin.TEST:80/vod/master.m3u8?session=42",
       "hls-master-audio.m3u8");
   /* Not fetched yet, but known to be playlists. */
   assert_kind (reg, "http://origin.test/vod/out_1.m3u8", -1, -1,

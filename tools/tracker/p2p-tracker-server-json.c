@@ -48,7 +48,7 @@ static gboolean
 number_is_safe (const gchar * p, gsize length)
 {
   guint mantissa = 0, exponent = 0;
-  gboolean in_exponent = FALSE, fractional = FALSE;
+  gboolean in_exponent = FALSE, fractional = FALSE, negative_exponent = FALSE;
   gsize i;
 
   for (i = 0; i < length; i++) {
@@ -56,6 +56,8 @@ number_is_safe (const gchar * p, gsize length)
       in_exponent = fractional = TRUE;
     } else if (p[i] == '.') {
       fractional = TRUE;
+    } else if (p[i] == '-' && in_exponent) {
+      negative_exponent = TRUE;
     } else if (g_ascii_isdigit (p[i])) {
       if (!in_exponent)
         mantissa++;
@@ -65,7 +67,8 @@ number_is_safe (const gchar * p, gsize length)
   }
   if (!fractional)
     return mantissa <= 18;
-  return mantissa <= 20 && exponent <= 280;
+  /* A tiny number only rounds to 0. */
+  return mantissa <= 20 && (negative_exponent || exponent <= 280);
 }
 
 /* Copies @data into @out, replacing \u0000 by the sentinel, and refuses what
@@ -121,6 +124,9 @@ prescan (const gchar * data, gsize length, GString * out, GError ** error)
       if (i + 1 >= length)
         return malformed (error, "truncated escape", i);
       if (data[i + 1] != 'u') {
+        /* GScanner would also take octal and other C escapes. */
+        if (!strchr ("\"\\/bfnrt", data[i + 1]) || !data[i + 1])
+          return malformed (error, "bad escape", i);
         g_string_append_len (out, data + i, 2);
         i += 2;
         continue;
