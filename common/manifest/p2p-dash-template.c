@@ -14,19 +14,22 @@
 /* Digits of G_MAXUINT64. */
 #define P2P_TEMPLATE_MAX_DIGITS 20
 
-typedef enum {
+typedef enum
+{
   P2P_TOKEN_LITERAL,
   P2P_TOKEN_NUMBER,
   P2P_TOKEN_TIME,
 } P2pTokenType;
 
-typedef struct {
+typedef struct
+{
   P2pTokenType type;
   gchar *literal;
   guint width;
 } P2pToken;
 
-struct _P2pDashTemplate {
+struct _P2pDashTemplate
+{
   GArray *tokens;               /* P2pToken */
   gboolean has_number;
   gboolean has_time;
@@ -321,7 +324,8 @@ p2p_dash_template_expand (const P2pDashTemplate * t, guint64 number,
   return g_string_free (out, FALSE);
 }
 
-typedef struct {
+typedef struct
+{
   gboolean has_number, has_time;
   guint64 number, time;
 } P2pTemplateValues;

@@ -6,12 +6,14 @@
 
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   gchar *name;
   gchar *value;
 } P2pHlsAttr;
 
-typedef struct {
+typedef struct
+{
   const gchar *base_uri;
   GUri *base;                   /* parsed once for every URI */
   P2pHlsPlaylist *pl;
@@ -478,8 +480,7 @@ p2p_hls_tag_media_sequence (P2pHlsParser * p, const gchar * value)
 }
 
 static gboolean
-p2p_hls_tag_unsigned (P2pHlsParser * p, const gchar * tag,
-    const gchar * value)
+p2p_hls_tag_unsigned (P2pHlsParser * p, const gchar * tag, const gchar * value)
 {
   guint64 n;
   gchar *v = g_strstrip (g_strdup (value));
@@ -512,8 +513,7 @@ p2p_hls_handle_tag (P2pHlsParser * p, const gchar * line)
     ok = p2p_hls_mark (p, FALSE) && p2p_hls_tag_extinf (p, value);
   } else if (g_str_equal (tag, "#EXT-X-BYTERANGE")) {
     ok = p2p_hls_mark (p, FALSE) && p2p_hls_parse_byterange (p, value,
-        &p->byterange_length, &p->byterange_has_offset,
-        &p->byterange_offset);
+        &p->byterange_length, &p->byterange_has_offset, &p->byterange_offset);
     p->have_byterange = ok;
   } else if (g_str_equal (tag, "#EXT-X-MAP")) {
     ok = p2p_hls_mark (p, FALSE) && p2p_hls_tag_map (p, value);

@@ -133,7 +133,8 @@ p2p_dash_video_codecs (const gchar * codecs)
   return g_string_free (out, FALSE);
 }
 
-typedef struct {
+typedef struct
+{
   const P2pDashRepresentation *rep;
   gboolean secondary;
   gchar *owned[6];
@@ -263,8 +264,7 @@ p2p_dash_v3_collisions (GArray * descs)
 }
 
 static GArray *
-p2p_dash_describe (P2pManifestRegistry * reg, P2pMpd * mpd,
-    const gchar * swarm)
+p2p_dash_describe (P2pManifestRegistry * reg, P2pMpd * mpd, const gchar * swarm)
 {
   GArray *descs = g_array_new (FALSE, TRUE, sizeof (P2pDashDesc));
   guint i, j;
@@ -381,8 +381,7 @@ p2p_dash_add_representation (P2pManifestRegistry * reg,
       if (!p2p_dash_representation_segment_time (rep, 0, &start, &duration))
         break;
       p2p_registry_upsert (reg, stream, P2P_ENTRY_SEGMENT, rep->base_url, -1,
-          -1, p2p_swarm_dash_segment_id (reg->profile, start), start,
-          duration);
+          -1, p2p_swarm_dash_segment_id (reg->profile, start), start, duration);
       break;
   }
 }

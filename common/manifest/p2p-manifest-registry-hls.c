@@ -35,7 +35,8 @@ static const gchar *const p2p_hls_audio_codes[] = {
 static const gchar *const p2p_hls_text_codes[] = { "stpp", "wvtt", NULL };
 static const gchar *const p2p_hls_image_codes[] = { "mjpg", NULL };
 
-typedef struct {
+typedef struct
+{
   const P2pHlsVariant *variant;
   gchar *video_codec;
   gchar *audio_codec;
@@ -147,7 +148,8 @@ p2p_hls_js_int (const gchar * digits)
   return p2p_js_number_to_string (g_ascii_strtod (digits, NULL));
 }
 
-typedef struct {
+typedef struct
+{
   const gchar *uri;
   gboolean secondary;
   gchar *strings[9];            /* owned values behind attrs */
@@ -201,8 +203,7 @@ p2p_hls_describe_variant (P2pSwarmProfile profile, P2pHlsLevel * level,
     return;
   }
 
-  d->attrs.bitrate = p2p_hls_keep (d,
-      p2p_js_number_to_string (level->bitrate));
+  d->attrs.bitrate = p2p_hls_keep (d, p2p_js_number_to_string (level->bitrate));
   /* p2p-media-loader ignores the rest when BANDWIDTH says 0. */
   if (level->bitrate == 0)
     return;

@@ -170,8 +170,7 @@ p2p_registry_get_record (P2pManifestRegistry * reg, P2pManifestFormat format,
 
 P2pEntry *
 p2p_registry_lookup (P2pManifestRegistry * reg, P2pStream * stream,
-    P2pEntryKind kind, const gchar * uri, gint64 range_start,
-    gint64 range_end)
+    P2pEntryKind kind, const gchar * uri, gint64 range_start, gint64 range_end)
 {
   P2pEntry key;
 
@@ -439,8 +438,7 @@ p2p_compare_range (gconstpointer a, gconstpointer b)
   const P2pSegment *x = *(const P2pSegment * const *) a;
   const P2pSegment *y = *(const P2pSegment * const *) b;
 
-  return x->range_start < y->range_start ? -1 :
-      x->range_start > y->range_start;
+  return x->range_start < y->range_start ? -1 : x->range_start > y->range_start;
 }
 
 void

@@ -108,7 +108,8 @@ p2p_hls_rewrite (const guint8 * data, gsize len, const gchar * prefix)
   return g_string_free_to_bytes (out);
 }
 
-typedef struct {
+typedef struct
+{
   const gchar *s;
   const gchar *end;
   GString *out;
@@ -152,8 +153,7 @@ p2p_mpd_local_name (const gchar * name, const gchar * name_end)
 }
 
 static gboolean
-p2p_mpd_name_is (const gchar * name, const gchar * name_end,
-    const gchar * what)
+p2p_mpd_name_is (const gchar * name, const gchar * name_end, const gchar * what)
 {
   const gchar *local = p2p_mpd_local_name (name, name_end);
   gsize n = strlen (what);
@@ -164,8 +164,7 @@ p2p_mpd_name_is (const gchar * name, const gchar * name_end,
 static gboolean
 p2p_mpd_is_name_char (gchar c)
 {
-  return c != '\0' && !g_ascii_isspace (c) && c != '/' && c != '>'
-      && c != '=';
+  return c != '\0' && !g_ascii_isspace (c) && c != '/' && c != '>' && c != '=';
 }
 
 /* A start tag: copies it, prefixing the URL attributes. */

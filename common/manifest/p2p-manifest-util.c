@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK (p2p-manifest-error-quark, p2p_manifest_error);
+G_DEFINE_QUARK (p2p - manifest - error - quark, p2p_manifest_error);
 
 const gchar *
 p2p_resource_kind_to_string (P2pResourceKind kind)
@@ -366,8 +366,7 @@ p2p_js_number_to_string (gdouble v)
       g_string_append_c (out, '.');
       g_string_append (out, digits + 1);
     }
-    g_string_append_printf (out, "e%c%d", n - 1 < 0 ? '-' : '+',
-        ABS (n - 1));
+    g_string_append_printf (out, "e%c%d", n - 1 < 0 ? '-' : '+', ABS (n - 1));
   }
   return g_string_free (out, FALSE);
 }

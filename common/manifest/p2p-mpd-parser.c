@@ -11,7 +11,8 @@
 
 /* The Period, AdaptationSet and Representation a Representation inherits
  * from, most specific first. */
-typedef struct {
+typedef struct
+{
   P2pXmlNode *nodes[3];
   guint n;
 } P2pMpdLevels;
@@ -123,8 +124,7 @@ p2p_mpd_attr (P2pMpdLevels * levels, const gchar * name)
 
 /* Resolves the BaseURL child of @node, if any, against @parent_base. */
 static gchar *
-p2p_mpd_base_url (const gchar * parent_base, P2pXmlNode * node,
-    GError ** error)
+p2p_mpd_base_url (const gchar * parent_base, P2pXmlNode * node, GError ** error)
 {
   P2pXmlNode *child = p2p_xml_child (node, "BaseURL");
   const gchar *text;
@@ -349,7 +349,7 @@ p2p_dash_representation_segment_time (const P2pDashRepresentation * rep,
     if (isfinite (rep->period_duration) && (gdouble) index *
         rep->duration >= rep->period_duration * rep->timescale)
       return FALSE;
-    *start = rep->period_start + (gdouble) index * rep->duration /
+    *start = rep->period_start + rep->duration * (gdouble) index /
         rep->timescale;
     *duration = (gdouble) rep->duration / rep->timescale;
     return TRUE;
@@ -409,8 +409,7 @@ p2p_mpd_channel_count (const gchar * scheme, const gchar * value)
   }
   if (g_str_equal (scheme,
           "urn:mpeg:dash:23003:3:audio_channel_configuration:2011")
-      || g_str_equal (scheme,
-          "urn:dts:dash:audio_channel_configuration:2012"))
+      || g_str_equal (scheme, "urn:dts:dash:audio_channel_configuration:2012"))
     return p2p_mpd_js_parse_int (value, 10, &v) && v > 0 && v <= G_MAXUINT ?
         (guint) v : 0;
   if (g_str_equal (scheme,
@@ -578,8 +577,7 @@ p2p_mpd_template (P2pDashRepresentation * rep, P2pMpdLevels * seg,
 }
 
 static gboolean
-p2p_mpd_list (P2pDashRepresentation * rep, P2pMpdLevels * seg,
-    GError ** error)
+p2p_mpd_list (P2pDashRepresentation * rep, P2pMpdLevels * seg, GError ** error)
 {
   P2pXmlNode *list = NULL;
   guint i, l;
@@ -611,8 +609,7 @@ p2p_mpd_list (P2pDashRepresentation * rep, P2pMpdLevels * seg,
 }
 
 static gboolean
-p2p_mpd_base (P2pDashRepresentation * rep, P2pMpdLevels * seg,
-    GError ** error)
+p2p_mpd_base (P2pDashRepresentation * rep, P2pMpdLevels * seg, GError ** error)
 {
   const gchar *index_range = p2p_mpd_attr (seg, "indexRange");
   P2pXmlNode *index = p2p_mpd_inherited_child (seg, "RepresentationIndex");
@@ -645,8 +642,7 @@ p2p_mpd_addressing (P2pDashRepresentation * rep, P2pMpdLevels * levels,
   P2pXmlNode *timeline, *init;
   guint l, k;
 
-  for (l = 0; l < levels->n && rep->addressing == P2P_DASH_ADDRESSING_NONE;
-      l++) {
+  for (l = 0; l < levels->n && rep->addressing == P2P_DASH_ADDRESSING_NONE; l++) {
     for (k = 0; k < G_N_ELEMENTS (names); k++) {
       if (p2p_xml_child (levels->nodes[l], names[k])) {
         rep->addressing = P2P_DASH_ADDRESSING_TEMPLATE + k;

@@ -6,7 +6,8 @@
 
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   const guint8 *p;
   gsize left;
 } P2pReader;

@@ -6,7 +6,8 @@
 
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   GPtrArray *stack;             /* P2pXmlNode *, not owned */
   P2pXmlNode *root;
 } P2pXmlBuilder;

@@ -32,6 +32,7 @@ typedef struct {
 typedef struct {
   P2pSwarm *swarm;
   P2pPeer *peer;
+  P2pPeerConnection *connection;
   P2pTrackerId id;
   gboolean we_offered;
 } PeerEntry;
@@ -147,18 +148,25 @@ p2p_swarm_set_loading (P2pSwarm * swarm, gint64 segment_id, gboolean loading)
 
 /* --- peers --------------------------------------------------------------- */
 
+static void on_connection_open (P2pPeerConnection * conn, gpointer user_data);
+
+static void
+peer_entry_free (PeerEntry * e)
+{
+  g_signal_handlers_disconnect_by_func (e->connection, on_connection_open, e);
+  g_object_unref (e->connection);
+  p2p_peer_free (e->peer);
+  g_free (e);
+}
+
 static gboolean
 reap_dead (gpointer user_data)
 {
   P2pSwarm *swarm = user_data;
 
   g_clear_pointer (&swarm->reap_idle, g_source_unref);
-  for (guint i = 0; i < swarm->dead->len; i++) {
-    PeerEntry *e = g_ptr_array_index (swarm->dead, i);
-
-    p2p_peer_free (e->peer);
-    g_free (e);
-  }
+  for (guint i = 0; i < swarm->dead->len; i++)
+    peer_entry_free (g_ptr_array_index (swarm->dead, i));
   g_ptr_array_set_size (swarm->dead, 0);
   return G_SOURCE_REMOVE;
 }
@@ -335,6 +343,7 @@ add_peer (P2pSwarm * swarm, P2pPeerConnection * conn,
   e->swarm = swarm;
   e->id = *remote;
   e->we_offered = we_offered;
+  e->connection = g_object_ref (conn);
   name = p2p_tracker_id_to_ascii (remote);
   e->peer = p2p_peer_new (conn, name, swarm->config.stall_timeout_ms,
       &peer_callbacks, e);
@@ -885,10 +894,8 @@ p2p_swarm_free (P2pSwarm * swarm)
   }
   g_hash_table_destroy (swarm->downloads);
   g_hash_table_iter_init (&it, swarm->peers);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e)) {
-    p2p_peer_free (e->peer);
-    g_free (e);
-  }
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
+    peer_entry_free (e);
   g_hash_table_destroy (swarm->peers);
   g_hash_table_destroy (swarm->offers);
   /* pending async accepts end with a cancellation and free themselves */

@@ -289,6 +289,8 @@ p2p_webrtc_transport_bus_sync (GstBus * bus, GstMessage * message,
     default:
       break;
   }
+  /* A sync handler that drops a message owns it. */
+  gst_message_unref (message);
   return GST_BUS_DROP;
 }
 

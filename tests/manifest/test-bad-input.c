@@ -3,7 +3,8 @@
  */
 #include "manifest-test-util.h"
 
-typedef struct {
+typedef struct
+{
   const gchar *text;
   gsize len;                    /* 0 = strlen */
   gint code;
@@ -68,7 +69,8 @@ test_hls (void)
     {"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n#EXT-X-STREAM-INF:BANDWIDTH=2\n"
           "a.m3u8\n", 0, P2P_MANIFEST_ERROR_SYNTAX, "line 3"},
     {"#EXTM3U\n#EXT-X-STREAM-INF:CODECS=\"avc1\"\na.m3u8\n", 0,
-        P2P_MANIFEST_ERROR_INVALID, "line 2: #EXT-X-STREAM-INF without BANDWIDTH"},
+        P2P_MANIFEST_ERROR_INVALID,
+          "line 2: #EXT-X-STREAM-INF without BANDWIDTH"},
     {"#EXTM3U\n#EXT-X-MEDIA:GROUP-ID=\"a\",URI=\"a.m3u8\"\n", 0,
         P2P_MANIFEST_ERROR_INVALID, "line 2: #EXT-X-MEDIA without TYPE"},
     {"#EXTM3U\n#EXT-X-MAP:BYTERANGE=\"1@0\"\n", 0, P2P_MANIFEST_ERROR_INVALID,
@@ -166,7 +168,7 @@ test_mpd (void)
           "<SegmentTimeline><S t=\"0\" d=\"1\" r=\"1000000000\"/>"
           "</SegmentTimeline></SegmentTemplate><Representation id=\"a\""
           " bandwidth=\"1\"/></AdaptationSet></Period></MPD>", 0,
-        P2P_MANIFEST_ERROR_TOO_LARGE,
+          P2P_MANIFEST_ERROR_TOO_LARGE,
         "<SegmentTimeline>: describes more than 100000 segments"},
     {"<MPD><Period><AdaptationSet><SegmentTemplate media=\"$Number$\">"
           "<SegmentTimeline><S t=\"18446744073709551615\" d=\"10\"/>"
@@ -211,7 +213,7 @@ test_mpd (void)
           "</SegmentBase></Representation></AdaptationSet></Period></MPD>", 0,
         P2P_MANIFEST_ERROR_INVALID, "<Initialization>: range"},
     {"<MPD><Period id=\"a\"/><Period id=\"b\"/></MPD>", 0,
-        P2P_MANIFEST_ERROR_INVALID,
+          P2P_MANIFEST_ERROR_INVALID,
         "<Period>: no start, and the previous Period has no duration"},
   };
 

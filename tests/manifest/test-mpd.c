@@ -83,8 +83,7 @@ test_ffmpeg_template (void)
   g_assert_cmpuint (v->timescale, ==, 1000000);
   g_assert_cmpuint (v->start_number, ==, 1);
   g_assert_cmpfloat_with_epsilon (v->period_duration, 6.0, 1e-9);
-  g_assert_cmpstr (v->init.uri, ==,
-      "http://origin.test/dash/init-stream0.m4s");
+  g_assert_cmpstr (v->init.uri, ==, "http://origin.test/dash/init-stream0.m4s");
 
   uri = p2p_dash_template_expand (v->media, 3, 0);
   g_assert_cmpstr (uri, ==, "http://origin.test/dash/chunk-stream0-00003.m4s");
@@ -222,7 +221,8 @@ test_inheritance (void)
   v = rep (mpd, 0);
   a = rep (mpd, 1);
   g_assert_cmpstr (v->base_url, ==, "https://cdn.test/root/p0/v1base/");
-  g_assert_cmpstr (v->init.uri, ==, "https://cdn.test/root/p0/v1base/v1/init.mp4");
+  g_assert_cmpstr (v->init.uri, ==,
+      "https://cdn.test/root/p0/v1base/v1/init.mp4");
   g_assert_true (p2p_dash_template_has_time (v->media));
   uri = p2p_dash_template_expand (v->media, 0, 1080000);
   g_assert_cmpstr (uri, ==, "https://cdn.test/root/p0/v1base/v1/t1080000.m4s");

@@ -97,8 +97,7 @@ test_pml_vector (void)
 
   g_bytes_unref (add_text (reg, P2P_MANIFEST_FORMAT_HLS,
           PML_SWARM "?token=secret", text));
-  assert_kind (reg, PML_SWARM "?token=secret", -1, -1,
-      P2P_RESOURCE_MANIFEST);
+  assert_kind (reg, PML_SWARM "?token=secret", -1, -1, P2P_RESOURCE_MANIFEST);
   seg = assert_segment (reg, "http://127.0.0.1:20080/out/index29.ts", -1, -1,
       29, "v2-" PML_SWARM "-main-UYnLxGhQilEV4D0HbCx+kRv0ZF0=");
   g_assert_cmpstr (seg->uri, ==, "http://127.0.0.1:20080/out/index29.ts");
@@ -188,8 +187,7 @@ test_hls_master_details (void)
           "RESOLUTION=1920x1080,FRAME-RATE=29.970,VIDEO-RANGE=SDR,AUDIO=\"aud\"\n"
           "hi.m3u8\n"
           "#EXT-X-STREAM-INF:BANDWIDTH=0,AVERAGE-BANDWIDTH=0,"
-          "CODECS=\"avc1.4d401e,mp4a.40.2\",RESOLUTION=640x360\n"
-          "zero.m3u8\n"
+          "CODECS=\"avc1.4d401e,mp4a.40.2\",RESOLUTION=640x360\n" "zero.m3u8\n"
           /* 0 || NaN is NaN in JavaScript, and so is the key */
           "#EXT-X-STREAM-INF:BANDWIDTH=0,CODECS=\"avc1.4d401e,mp4a.40.2\","
           "RESOLUTION=640x360\n"
@@ -215,8 +213,7 @@ test_hls_master_details (void)
   g_bytes_unref (add_text (reg, P2P_MANIFEST_FORMAT_HLS,
           "https://o.test/subs.m3u8", "#EXTM3U\n#EXTINF:4,\nsub.vtt\n"
           "#EXT-X-ENDLIST\n"));
-  assert_kind (reg, "https://o.test/subs.m3u8", -1, -1,
-      P2P_RESOURCE_MANIFEST);
+  assert_kind (reg, "https://o.test/subs.m3u8", -1, -1, P2P_RESOURCE_MANIFEST);
   assert_kind (reg, "https://o.test/sub.vtt", -1, -1, P2P_RESOURCE_OTHER);
   g_bytes_unref (add_text (reg, P2P_MANIFEST_FORMAT_HLS,
           "https://o.test/unknown.m3u8", "#EXTM3U\n#EXTINF:4,\nu.ts\n"
@@ -296,8 +293,7 @@ test_hls_live_refresh (void)
   add_file (reg, uri, "hls-live-3.m3u8");
   assert_kind (reg, "http://o.test/live/live7.ts", -1, -1, P2P_RESOURCE_OTHER);
   assert_segment (reg, "http://o.test/live/live8.ts", -1, -1, 8, swarm);
-  seg = assert_segment (reg, "http://o.test/live/live12.ts", -1, -1, 12,
-      swarm);
+  seg = assert_segment (reg, "http://o.test/live/live12.ts", -1, -1, 12, swarm);
   g_assert_cmpfloat_with_epsilon (seg->start, 10, 1e-9);
 
   /* The event ends: ids already given stay, new ones are indexes. */
@@ -372,8 +368,7 @@ test_dash_timeline (void)
   /* The last S repeats without end in a live MPD. */
   assert_segment (reg, "http://o.test/t/v/99000.m4s", -1, -1,
       (gint64) ((100 + 94.0) / 0.5), NULL);
-  assert_kind (reg, "http://o.test/t/v/10000.m4s", -1, -1,
-      P2P_RESOURCE_OTHER);
+  assert_kind (reg, "http://o.test/t/v/10000.m4s", -1, -1, P2P_RESOURCE_OTHER);
   p2p_manifest_registry_free (reg);
 }
 
@@ -583,8 +578,7 @@ test_sniff (void)
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     g_assert_cmpint (p2p_manifest_sniff (cases[i].uri, cases[i].type,
             (const guint8 *) cases[i].data,
-            cases[i].data ? strlen (cases[i].data) : 0), ==,
-        cases[i].format);
+            cases[i].data ? strlen (cases[i].data) : 0), ==, cases[i].format);
 }
 
 /* A refused manifest changes nothing. */
@@ -634,6 +628,7 @@ main (int argc, char **argv)
       test_dash_segment_base);
   g_test_add_func ("/manifest/registry/dash-identity", test_dash_identity);
   g_test_add_func ("/manifest/registry/sniff", test_sniff);
-  g_test_add_func ("/manifest/registry/failed-add", test_failed_add_keeps_state);
+  g_test_add_func ("/manifest/registry/failed-add",
+      test_failed_add_keeps_state);
   return g_test_run ();
 }

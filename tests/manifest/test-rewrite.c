@@ -40,8 +40,7 @@ test_hls (void)
       "relative/v2.m3u8\r\n"
       "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=3,URI=\"p2phls+HTTP://cdn.test/i.m3u8\"\n"
       "#EXT-X-CONTENT-STEERING:SERVER-URI=\"https://steer.test/\"\n"
-      "# http://not.a.uri/comment\n"
-      "  p2phls+https://cdn.test/indented.ts\n");
+      "# http://not.a.uri/comment\n" "  p2phls+https://cdn.test/indented.ts\n");
 
   /* Media playlist: key, map and segments; no final newline. */
   assert_rewrite (p2p_hls_rewrite, "p2phls+",

@@ -124,8 +124,7 @@ test_built_boxes (void)
 
         sidx = p2p_sidx_parse (copy, cut, 0, &error);
         g_assert_null (sidx);
-        g_assert_error (error, P2P_MANIFEST_ERROR,
-            P2P_MANIFEST_ERROR_INVALID);
+        g_assert_error (error, P2P_MANIFEST_ERROR, P2P_MANIFEST_ERROR_INVALID);
         g_clear_error (&error);
         g_free (copy);
       }

@@ -85,13 +85,13 @@ test_v2_normalization (void)
   } cases[] = {
     /* codecs lower-cased, trimmed, sorted; decimal avc1 to hex */
     {{"405900", "mp4a.40.2, AVC1.66.30", "320", "240", NULL, NULL, NULL,
-              "29.970", "sdr "},
+            "29.970", "sdr "},
         "405900-avc1.42001e,mp4a.40.2-320-240----29.97-SDR"},
     /* avc1 with a non-canonical decimal part stays as it is */
     {{"1", "avc1.066.30", NULL, NULL, NULL, NULL, NULL, NULL, NULL},
         "1-avc1.066.30-------"},
     {{"1", "avc1.64001f,avc1.4d401e", NULL, NULL, NULL, NULL, NULL, NULL,
-              NULL}, "1-avc1.4d401e,avc1.64001f-------"},
+            NULL}, "1-avc1.4d401e,avc1.64001f-------"},
     /* language: two letters, "und" is none */
     {{"0", "mp4a.40.2", NULL, NULL, "en-US", "2/0", " English ", NULL, NULL},
         "0-mp4a.40.2---en-2-english--"},

@@ -49,6 +49,7 @@ number_is_safe (const gchar * p, gsize length)
 {
   guint mantissa = 0, exponent = 0;
   gboolean in_exponent = FALSE, fractional = FALSE, negative_exponent = FALSE;
+  gboolean significant = FALSE;
   gsize i;
 
   for (i = 0; i < length; i++) {
@@ -58,11 +59,13 @@ number_is_safe (const gchar * p, gsize length)
       fractional = TRUE;
     } else if (p[i] == '-' && in_exponent) {
       negative_exponent = TRUE;
-    } else if (g_ascii_isdigit (p[i])) {
-      if (!in_exponent)
-        mantissa++;
-      else if (exponent < 1000)
+    } else if (g_ascii_isdigit (p[i]) && in_exponent) {
+      if (exponent < 1000)
         exponent = exponent * 10 + (p[i] - '0');
+    } else if (g_ascii_isdigit (p[i])) {
+      significant |= p[i] != '0';
+      if (significant)
+        mantissa++;
     }
   }
   if (!fractional)
