@@ -128,6 +128,11 @@ p2p_xml_parse (const gchar * data, gsize len, GError ** error)
     return NULL;
   }
 
+  /* GMarkup refuses a byte order mark; servers do send one. */
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0) {
+    data += 3;
+    len -= 3;
+  }
   ctx = g_markup_parse_context_new (&p2p_xml_parser,
       G_MARKUP_TREAT_CDATA_AS_TEXT, &b, NULL);
   if (g_markup_parse_context_parse (ctx, data, len, &err))

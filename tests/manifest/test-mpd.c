@@ -246,6 +246,25 @@ test_inheritance (void)
   p2p_mpd_free (mpd);
 }
 
+/* A byte order mark, a DOCTYPE and a remote (xlink) Period. */
+static void
+test_prologue (void)
+{
+  GError *error = NULL;
+  P2pMpd *mpd = parse_text ("\xef\xbb\xbf<?xml version=\"1.0\"?>\n"
+      "<!DOCTYPE MPD>\n<MPD xmlns:xlink=\"http://www.w3.org/1999/xlink\">"
+      "<Period xlink:href=\"http://x/p.xml\"/><Period><AdaptationSet"
+      " mimeType=\"video/mp4\"><Representation id=\"v\" bandwidth=\"1\"/>"
+      "</AdaptationSet></Period></MPD>", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (mpd->representations->len, ==, 1);
+  g_assert_cmpuint (rep (mpd, 0)->period, ==, 0);
+  g_assert_cmpint (rep (mpd, 0)->addressing, ==, P2P_DASH_ADDRESSING_NONE);
+  g_assert_cmpstr (rep (mpd, 0)->base_url, ==, BASE);
+  p2p_mpd_free (mpd);
+}
+
 static void
 test_template_errors (void)
 {
@@ -311,6 +330,7 @@ main (int argc, char **argv)
   g_test_add_func ("/manifest/mpd/segment-base", test_segment_base);
   g_test_add_func ("/manifest/mpd/live", test_live);
   g_test_add_func ("/manifest/mpd/inheritance", test_inheritance);
+  g_test_add_func ("/manifest/mpd/prologue", test_prologue);
   g_test_add_func ("/manifest/mpd/template-errors", test_template_errors);
   g_test_add_func ("/manifest/mpd/template-match-tricky",
       test_template_match_tricky);

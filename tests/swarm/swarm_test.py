@@ -301,7 +301,10 @@ def report_line_when_done(proc, timeout=60):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
-    ap.add_argument("--content", required=True)
+    ap.add_argument("--content", default=None)
+    ap.add_argument("--content-script", default=None,
+                    help="make-content.sh: generates (once) and prints the "
+                    "content directory")
     ap.add_argument("--scenario", choices=["three-players", "peer-leaves"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
@@ -309,6 +312,10 @@ def main():
     ap.add_argument("--node-modules", default=None)
     args = ap.parse_args()
 
+    if not args.content:
+        out = subprocess.run(["sh", args.content_script], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout
+        args.content = out.strip().splitlines()[-1]
     if os.geteuid() != 0 or not shutil.which("ip"):
         print("SKIP: needs root and iproute2 for network namespaces")
         return SKIP
