@@ -380,8 +380,7 @@ p2p_dash_add_representation (P2pManifestRegistry * reg,
       /* Only a BaseURL: the whole file is the one segment (without one,
        * the "file" would be the MPD itself). */
       if (g_str_equal (rep->base_url, record->uri)
-          || !p2p_dash_representation_segment_time (rep, 0, &start,
-              &duration))
+          || !p2p_dash_representation_segment_time (rep, 0, &start, &duration))
         break;
       p2p_registry_upsert (reg, stream, P2P_ENTRY_SEGMENT, rep->base_url, -1,
           -1, p2p_swarm_dash_segment_id (reg->profile, start), start, duration);

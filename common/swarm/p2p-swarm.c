@@ -18,6 +18,8 @@
  * the first segments of a late joiner are those its peers have. */
 #define JOIN_WAIT_US (2 * G_USEC_PER_SEC)
 #define JOIN_WINDOW_US (5 * G_USEC_PER_SEC)
+/* How long we wait for a peer that announced it is fetching a segment. */
+#define LOADING_WAIT_US (2 * G_USEC_PER_SEC)
 /* How long we wait for the tracker to say whether anyone else is there. */
 #define TRACKER_REPLY_WAIT_US (G_USEC_PER_SEC)
 
@@ -453,6 +455,22 @@ worth_waiting (P2pSwarm * swarm)
 
 static void schedule_wait_timer (P2pSwarm * swarm);
 
+/* An open peer is fetching it over HTTP right now: it will have it soon,
+ * and one origin fetch for the swarm is better than two. */
+static gboolean
+peer_is_loading (P2pSwarm * swarm, gint64 segment_id)
+{
+  GHashTableIter it;
+  PeerEntry *e;
+
+  g_hash_table_iter_init (&it, swarm->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
+    if (p2p_peer_is_open (e->peer)
+        && p2p_peer_is_loading_segment (e->peer, segment_id))
+      return TRUE;
+  return FALSE;
+}
+
 /* Starts the downloads peers can now serve and hands the expired waits
  * back (NULL: use HTTP). */
 static void
@@ -469,7 +487,8 @@ check_waiters (P2pSwarm * swarm)
       p2p_swarm_download (swarm, w->segment_id, w->expected_size, w->func,
           w->user_data);
       g_free (w);
-    } else if (!waiting || now >= w->deadline) {
+    } else if ((!waiting && !peer_is_loading (swarm, w->segment_id))
+        || now >= w->deadline) {
       g_ptr_array_remove_index (swarm->waiters, i);
       w->func (swarm, w->segment_id, NULL, w->user_data);
       g_free (w);
@@ -511,15 +530,21 @@ p2p_swarm_download_or_wait (P2pSwarm * swarm, gint64 segment_id,
 {
   Waiter *w;
 
+  gint64 now = g_get_monotonic_time ();
+
   if (p2p_swarm_download (swarm, segment_id, expected_size, func, user_data))
     return TRUE;
-  if (!worth_waiting (swarm))
-    return FALSE;
   w = g_new0 (Waiter, 1);
+  if (peer_is_loading (swarm, segment_id))
+    w->deadline = now + LOADING_WAIT_US;
+  else if (worth_waiting (swarm))
+    w->deadline = MIN (now + JOIN_WAIT_US, swarm->created + JOIN_WINDOW_US);
+  else {
+    g_free (w);
+    return FALSE;
+  }
   w->segment_id = segment_id;
   w->expected_size = expected_size;
-  w->deadline = MIN (g_get_monotonic_time () + JOIN_WAIT_US,
-      swarm->created + JOIN_WINDOW_US);
   w->func = func;
   w->user_data = user_data;
   g_ptr_array_add (swarm->waiters, w);

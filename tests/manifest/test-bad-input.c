@@ -69,8 +69,8 @@ test_hls (void)
     {"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n#EXT-X-STREAM-INF:BANDWIDTH=2\n"
           "a.m3u8\n", 0, P2P_MANIFEST_ERROR_SYNTAX, "line 3"},
     {"#EXTM3U\n#EXT-X-STREAM-INF:CODECS=\"avc1\"\na.m3u8\n", 0,
-        P2P_MANIFEST_ERROR_INVALID,
-          "line 2: #EXT-X-STREAM-INF without BANDWIDTH"},
+          P2P_MANIFEST_ERROR_INVALID,
+        "line 2: #EXT-X-STREAM-INF without BANDWIDTH"},
     {"#EXTM3U\n#EXT-X-MEDIA:GROUP-ID=\"a\",URI=\"a.m3u8\"\n", 0,
         P2P_MANIFEST_ERROR_INVALID, "line 2: #EXT-X-MEDIA without TYPE"},
     {"#EXTM3U\n#EXT-X-MAP:BYTERANGE=\"1@0\"\n", 0, P2P_MANIFEST_ERROR_INVALID,

@@ -19,6 +19,7 @@ SHAPED_BYTES=${SHAPED_BYTES:-26214400}
 REPEAT=${REPEAT:-1}
 NSA=p2pbench-a
 NSB=p2pbench-b
+RESULTS=$(mktemp)
 
 if [ "$(id -u)" != 0 ]; then
   echo "run.sh: needs root (network namespaces, tc)" >&2
@@ -32,6 +33,7 @@ fi
 cleanup () {
   ip netns del "$NSA" 2>/dev/null || true
   ip netns del "$NSB" 2>/dev/null || true
+  rm -f "$RESULTS"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -58,7 +60,7 @@ run () {
     ip netns exec "$NSB" "$BIN" --recv --listen 10.77.0.2:7700 &
     local rpid=$!
     if out=$(ip netns exec "$NSA" "$BIN" --send --peer 10.77.0.2:7700 "$@"); then
-      echo "$label $out"
+      echo "$label $out" | tee -a "$RESULTS"
     else
       echo "$label FAILED" >&2
     fi
@@ -66,25 +68,52 @@ run () {
   done
 }
 
-field () {  # field NAME LINE
-  echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
-}
-
-# series TAG BYTES: every configuration on the current link, then ratios.
+# series TAG BYTES: every configuration on the current link.
 series () {
-  local tag=$1 bytes=$2 tcp line
-  tcp=$(run "$tag tcp          " --tcp --bytes "$bytes" --msg-size 65536)
-  echo "$tcp"
+  local tag=$1 bytes=$2
+  run "$tag tcp" --tcp --bytes "$bytes" --msg-size 65536
   for cfg in "16384 1048576 262144" "65536 1048576 262144" \
       "65536 262144 65536" "65536 4194304 1048576" "16384 262144 65536"; do
     set -- $cfg
-    line=$(run "$tag webrtc m=$1 h=$2 l=$3" --bytes "$bytes" --msg-size "$1" \
-        --high "$2" --low "$3")
-    echo "$line"
-    awk -v w="$(field goodput_MBps "$line" | head -1)" \
-        -v t="$(field goodput_MBps "$tcp" | head -1)" \
-        'BEGIN { if (t > 0) printf "    webrtc/tcp goodput ratio %.2f\n", w / t }'
+    run "$tag webrtc m=$1 h=$2 l=$3" --bytes "$bytes" --msg-size "$1" \
+        --high "$2" --low "$3"
   done
+}
+
+# Medians per configuration, and the ratio to TCP on the same link.
+summary () {
+  awk '
+    function val(name,   i, kv) {
+      for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] }
+      return ""
+    }
+    function median(list,   a, n, t, i, j) {
+      n = split(list, a, " ")
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+        if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    {
+      label = substr($0, 1, index($0, " mode=") - 1)
+      sub(/ +$/, "", label)
+      if (!(label in seen)) { seen[label] = 1; order[++n] = label }
+      g[label] = g[label] " " val("goodput_Mbps")
+      s[label] = s[label] " " val("setup_ms")
+      cs[label] = cs[label] " " val("send_cpu_ms_per_MB")
+      cr[label] = cr[label] " " val("recv_cpu_ms_per_MB")
+    }
+    END {
+      printf "%-42s %8s %7s %7s %9s %7s %7s\n", "configuration (median of runs)", \
+          "Mbit/s", "vs tcp", "of 20M", "setup ms", "cpu tx", "cpu rx"
+      for (i = 1; i <= n; i++) {
+        l = order[i]; split(l, w, " ")
+        tcp = median(g[w[1] " tcp"]); gm = median(g[l])
+        printf "%-42s %8.1f %7.2f %7s %9.1f %7.1f %7.1f\n", l, gm, gm / tcp, \
+            w[1] == "shaped" ? sprintf("%.0f%%", gm / 20 * 100) : "-", \
+            median(s[l]), median(cs[l]), median(cr[l])
+      }
+      print "(cpu = ms of process CPU per MB transferred, sender / receiver)"
+    }' "$RESULTS"
 }
 
 echo "# unshaped veth, $BYTES bytes per run"
@@ -97,4 +126,5 @@ for dev in "$NSA p2pa0" "$NSB p2pb0"; do
       latency 50ms
 done
 series shaped "$SHAPED_BYTES"
-echo "# shaped goodput as share of 20 Mbit/s: goodput_Mbps / 20"
+echo "# summary"
+summary

@@ -1,0 +1,316 @@
+/* gst-p2pcdn tests: the peer protocol layer over the in-process fake transport.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Two P2pPeer ends talk through fake connections: announcements, a
+ * download, and what a broken or dead remote does to the other end.
+ */
+#include <string.h>
+
+#include "p2p-fake-transport.h"
+#include "p2p-peer.h"
+#include "p2p-segment-check.h"
+#include "protocol/p2p-peer-codec.h"
+
+typedef struct {
+  GBytes *served;               /* what lookup() returns */
+  gint announced;
+  gint64 got_id;
+  GBytes *got;
+  GError *got_error;
+  gboolean downloaded;
+  GError *failed;
+} End;
+
+typedef struct {
+  P2pTransport *ta, *tb;
+  P2pPeerConnection *ca, *cb;
+  P2pPeer *a, *b;
+  End ea, eb;
+} Pair;
+
+static void
+on_announced (P2pPeer * peer, gpointer user_data)
+{
+  ((End *) user_data)->announced++;
+}
+
+static void
+on_downloaded (P2pPeer * peer, gint64 id, GBytes * data, const GError * error,
+    gpointer user_data)
+{
+  End *e = user_data;
+
+  e->downloaded = TRUE;
+  e->got_id = id;
+  e->got = data ? g_bytes_ref (data) : NULL;
+  e->got_error = error ? g_error_copy (error) : NULL;
+}
+
+static GBytes *
+on_lookup (P2pPeer * peer, gint64 id, gpointer user_data)
+{
+  End *e = user_data;
+
+  return e->served ? g_bytes_ref (e->served) : NULL;
+}
+
+static void
+on_failed (P2pPeer * peer, const GError * error, gpointer user_data)
+{
+  End *e = user_data;
+
+  if (!e->failed)
+    e->failed = g_error_copy (error);
+}
+
+static const P2pPeerCallbacks callbacks = {
+  on_announced, on_downloaded, on_lookup, NULL, on_failed,
+};
+
+static void
+on_offer (GObject * src, GAsyncResult * res, gpointer user_data)
+{
+  gchar **out = user_data;
+
+  *out = p2p_peer_connection_create_offer_finish (P2P_PEER_CONNECTION (src),
+      res, NULL);
+}
+
+static void
+on_answer (GObject * src, GAsyncResult * res, gpointer user_data)
+{
+  gchar **out = user_data;
+
+  *out = p2p_peer_connection_accept_offer_finish (P2P_PEER_CONNECTION (src),
+      res, NULL);
+}
+
+static void
+iterate_until (gboolean * flag, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (!*flag && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+}
+
+static gboolean
+both_open (Pair * p)
+{
+  return p2p_peer_is_open (p->a) && p2p_peer_is_open (p->b);
+}
+
+static void
+pair_open (Pair * p, guint stall_ms)
+{
+  gchar *offer = NULL, *answer = NULL;
+  gboolean open = FALSE;
+  gint64 end;
+
+  memset (p, 0, sizeof (*p));
+  p->ta = p2p_fake_transport_new (NULL);
+  p->tb = p2p_fake_transport_new (NULL);
+  p->ca = p2p_transport_create_connection (p->ta);
+  p->cb = p2p_transport_create_connection (p->tb);
+  p2p_peer_connection_create_offer_async (p->ca, NULL, on_offer, &offer);
+  while (!offer)
+    g_main_context_iteration (NULL, TRUE);
+  p2p_peer_connection_accept_offer_async (p->cb, offer, NULL, on_answer,
+      &answer);
+  while (!answer)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (p2p_peer_connection_set_answer (p->ca, answer, NULL));
+  p->a = p2p_peer_new (p->ca, "A", stall_ms, &callbacks, &p->ea);
+  p->b = p2p_peer_new (p->cb, "B", stall_ms, &callbacks, &p->eb);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!(open = both_open (p)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (open);
+  g_free (offer);
+  g_free (answer);
+}
+
+static void
+end_clear (End * e)
+{
+  g_clear_pointer (&e->served, g_bytes_unref);
+  g_clear_pointer (&e->got, g_bytes_unref);
+  g_clear_error (&e->got_error);
+  g_clear_error (&e->failed);
+}
+
+static void
+pair_close (Pair * p)
+{
+  p2p_peer_free (p->a);
+  p2p_peer_free (p->b);
+  g_object_unref (p->ca);
+  g_object_unref (p->cb);
+  g_object_unref (p->ta);
+  g_object_unref (p->tb);
+  end_clear (&p->ea);
+  end_clear (&p->eb);
+  while (g_main_context_iteration (NULL, FALSE));
+}
+
+/* A segment of @packets MPEG-TS packets with a recognisable payload. */
+static GBytes *
+make_ts (guint packets)
+{
+  guint8 *data = g_malloc (packets * 188);
+
+  for (guint i = 0; i < packets * 188; i++)
+    data[i] = (i % 188 == 0) ? 0x47 : (guint8) (i * 7);
+  return g_bytes_new_take (data, packets * 188);
+}
+
+static void
+test_announce_and_download (void)
+{
+  Pair p;
+  gint64 ids[] = { 3, 4, 5 };
+  GArray *held = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  pair_open (&p, 2000);
+  g_array_append_vals (held, ids, 3);
+  p2p_peer_announce (p.a, held, NULL);
+  iterate_until ((gboolean *) & p.eb.announced, 2000);
+  g_assert_true (p2p_peer_has_segment (p.b, 4));
+  g_assert_false (p2p_peer_has_segment (p.b, 6));
+
+  /* larger than one message: the data arrives in several */
+  p.ea.served = make_ts (1000);
+  g_assert_true (p2p_peer_request (p.b, 4));
+  g_assert_false (p2p_peer_request (p.b, 5));   /* one at a time */
+  iterate_until (&p.eb.downloaded, 5000);
+  g_assert_no_error (p.eb.got_error);
+  g_assert_cmpint (p.eb.got_id, ==, 4);
+  g_assert_true (g_bytes_equal (p.eb.got, p.ea.served));
+  g_assert_null (p.ea.failed);
+  g_assert_null (p.eb.failed);
+  g_array_unref (held);
+  pair_close (&p);
+}
+
+static void
+test_absent (void)
+{
+  Pair p;
+
+  pair_open (&p, 2000);
+  g_assert_true (p2p_peer_request (p.b, 9));
+  iterate_until (&p.eb.downloaded, 5000);
+  g_assert_null (p.eb.got);
+  g_assert_error (p.eb.got_error, P2P_PEER_ERROR, P2P_PEER_ERROR_ABSENT);
+  g_assert_null (p.eb.failed);  /* absent is no offence */
+  pair_close (&p);
+}
+
+static void
+test_malformed_command_drops_peer (void)
+{
+  Pair p;
+  /* framed like a command, with an unknown command type */
+  static const guint8 bad[] = { 'c', 's', 't', 'r', 0x09, 'i', 0x01, 0x01,
+    'c', 'e', 'n', 'd'
+  };
+  GBytes *msg = g_bytes_new_static (bad, sizeof (bad));
+
+  pair_open (&p, 2000);
+  g_assert_true (p2p_peer_connection_send (p.ca, msg, NULL));
+  iterate_until ((gboolean *) & p.eb.failed, 2000);
+  g_assert_error (p.eb.failed, P2P_PEER_ERROR, P2P_PEER_ERROR_PROTOCOL);
+  g_bytes_unref (msg);
+  pair_close (&p);
+}
+
+static void
+test_more_bytes_than_announced_drops_peer (void)
+{
+  Pair p;
+  P2pPeerCommand cmd;
+  GPtrArray *msgs;
+  GBytes *extra = make_ts (2);
+
+  pair_open (&p, 2000);
+  g_assert_true (p2p_peer_request (p.b, 1));
+  /* the remote claims 188 bytes and sends 376 */
+  p2p_peer_command_init (&cmd, P2P_PEER_CMD_SEGMENT_DATA);
+  cmd.segment_id = 1;
+  cmd.request_id = 1;
+  cmd.size = 188;
+  msgs = p2p_peer_command_encode (&cmd, 0, NULL);
+  p2p_peer_command_clear (&cmd);
+  for (guint i = 0; i < msgs->len; i++)
+    p2p_peer_connection_send (p.ca, g_ptr_array_index (msgs, i), NULL);
+  p2p_peer_connection_send (p.ca, extra, NULL);
+  iterate_until ((gboolean *) & p.eb.failed, 2000);
+  g_assert_error (p.eb.failed, P2P_PEER_ERROR, P2P_PEER_ERROR_SIZE);
+  g_assert_null (p.eb.got);
+  g_ptr_array_unref (msgs);
+  g_bytes_unref (extra);
+  pair_close (&p);
+}
+
+static void
+test_dead_peer_stalls_out (void)
+{
+  Pair p;
+  gint64 start;
+
+  pair_open (&p, 300);
+  p2p_fake_transport_kill (p.ca);
+  start = g_get_monotonic_time ();
+  g_assert_true (p2p_peer_request (p.b, 2));
+  iterate_until (&p.eb.downloaded, 5000);
+  /* nothing says the remote died: the stall timer does */
+  g_assert_error (p.eb.got_error, P2P_PEER_ERROR, P2P_PEER_ERROR_STALLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  pair_close (&p);
+}
+
+static void
+test_segment_check (void)
+{
+  GBytes *ts = make_ts (10);
+  gsize len;
+  const guint8 *d = g_bytes_get_data (ts, &len);
+  guint8 *broken = g_memdup2 (d, len);
+  /* two ISO BMFF boxes: styp (16 bytes) and mdat (12 bytes) */
+  static const guint8 bmff[] = {
+    0, 0, 0, 16, 's', 't', 'y', 'p', 'm', 's', 'd', 'h', 0, 0, 0, 0,
+    0, 0, 0, 12, 'm', 'd', 'a', 't', 1, 2, 3, 4
+  };
+  GError *error = NULL;
+
+  g_assert_true (p2p_segment_check (d, len, len, NULL));
+  g_assert_true (p2p_segment_check (d, len, -1, NULL));
+  g_assert_false (p2p_segment_check (d, len, len + 1, &error));
+  g_assert_error (error, P2P_SEGMENT_CHECK_ERROR, P2P_SEGMENT_CHECK_ERROR_SIZE);
+  g_clear_error (&error);
+  broken[188 * 5] = 0x00;       /* a lost sync byte */
+  g_assert_false (p2p_segment_check (broken, len, len, &error));
+  g_assert_error (error, P2P_SEGMENT_CHECK_ERROR,
+      P2P_SEGMENT_CHECK_ERROR_STRUCTURE);
+  g_clear_error (&error);
+  g_assert_true (p2p_segment_check (bmff, sizeof (bmff), -1, NULL));
+  g_assert_false (p2p_segment_check (bmff, sizeof (bmff) - 1, -1, NULL));
+  g_assert_false (p2p_segment_check ((const guint8 *) "hello world", 11, -1,
+          NULL));
+  g_free (broken);
+  g_bytes_unref (ts);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/peer/announce-and-download", test_announce_and_download);
+  g_test_add_func ("/peer/absent", test_absent);
+  g_test_add_func ("/peer/malformed-command", test_malformed_command_drops_peer);
+  g_test_add_func ("/peer/more-than-announced",
+      test_more_bytes_than_announced_drops_peer);
+  g_test_add_func ("/peer/dead-peer", test_dead_peer_stalls_out);
+  g_test_add_func ("/peer/segment-check", test_segment_check);
+  return g_test_run ();
+}
