@@ -128,6 +128,24 @@ p2p_xml_parse (const gchar * data, gsize len, GError ** error)
     return NULL;
   }
 
+  /* GMarkup wants UTF-8 too, but on some invalid bytes GLib 2.74 sets
+   * its error twice (found by fuzzing): refuse them first. */
+  {
+    const gchar *bad;
+
+    if (!g_utf8_validate_len (data, len, &bad)) {
+      guint line = 1;
+      const gchar *p;
+
+      for (p = data; p < bad; p++)
+        line += *p == '\n';
+      g_set_error (error, P2P_MANIFEST_ERROR, P2P_MANIFEST_ERROR_SYNTAX,
+          "MPD line %u: not UTF-8 text", line);
+      g_ptr_array_unref (b.stack);
+      return NULL;
+    }
+  }
+
   /* GMarkup refuses a byte order mark; servers do send one. */
   if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0) {
     data += 3;

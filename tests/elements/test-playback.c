@@ -95,6 +95,31 @@ test_hls_absolute_uris_rewritten (void)
   play_path ("p2phls+", "/hls/abs/master.m3u8", ".ts", 10);
 }
 
+/* A redirected master playlist: segment URIs resolve against the final
+ * URL, and still with our scheme. */
+static void
+test_hls_redirected_master (void)
+{
+  play_path ("p2phls+", "/redirect/2/hls/vod/master.m3u8", ".ts", 10);
+}
+
+/* What GST_PLUGIN_FEATURE_RANK=p2phlssrc:MAX does: an unchanged
+ * application playing plain http URLs goes through our element. */
+static void
+test_raised_rank_takes_plain_http (void)
+{
+  GstPluginFeature *f = gst_registry_lookup_feature (gst_registry_get (),
+      "p2phlssrc");
+  guint old_rank;
+
+  g_assert_nonnull (f);
+  old_rank = gst_plugin_feature_get_rank (f);
+  gst_plugin_feature_set_rank (f, GST_RANK_PRIMARY + 100);
+  play_path (NULL, "/hls/vod/master.m3u8", ".ts", 10);
+  gst_plugin_feature_set_rank (f, old_rank);
+  gst_object_unref (f);
+}
+
 static void
 test_hls_explicit_pipeline (void)
 {
@@ -398,6 +423,10 @@ main (int argc, char **argv)
   g_test_add_func ("/playback/hls/byterange", test_hls_byterange);
   g_test_add_func ("/playback/hls/absolute-uris",
       test_hls_absolute_uris_rewritten);
+  g_test_add_func ("/playback/hls/redirected-master",
+      test_hls_redirected_master);
+  g_test_add_func ("/playback/hls/raised-rank-plain-http",
+      test_raised_rank_takes_plain_http);
   g_test_add_func ("/playback/hls/seek", test_hls_seek);
   g_test_add_func ("/playback/hls/abr-switch", test_hls_abr_switch);
   g_test_add_data_func ("/playback/dash/template",

@@ -119,7 +119,7 @@ test_mpd (void)
         "line 2: NUL"},
     {"<MPD><Period></MPD>", 0, P2P_MANIFEST_ERROR_SYNTAX, "not well-formed"},
     {"<MPD/><MPD/>", 0, P2P_MANIFEST_ERROR_SYNTAX, "not well-formed"},
-    {"<MPD>\xff</MPD>", 0, P2P_MANIFEST_ERROR_SYNTAX, "not well-formed"},
+    {"<MPD>\n\xff</MPD>", 0, P2P_MANIFEST_ERROR_SYNTAX, "MPD line 2: not UTF-8"},
     {"<MPD type=\"live\"/>", 0, P2P_MANIFEST_ERROR_INVALID,
         "<MPD>: type=\"live\""},
     {"<MPD>\n<Period start=\"5 seconds\"/></MPD>", 0,
