@@ -145,6 +145,10 @@ class Swarm:
         self.log = os.path.join(self.tmp, "origin.log")
         env = dict(os.environ)
         env["GST_PLUGIN_PATH"] = os.path.join(args.build, "gst")
+        # our own registry, scanned in-process: a sanitizer build of the
+        # plugin cannot be loaded by the uninstrumented gst-plugin-scanner
+        env["GST_REGISTRY"] = os.path.join(self.tmp, "registry.bin")
+        env["GST_REGISTRY_FORK"] = "no"
         env.pop("G_MESSAGES_DEBUG", None)
         self.env = env
 

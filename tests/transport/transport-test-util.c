@@ -222,7 +222,8 @@ test_flow_pump (TestFlow * flow)
     if (!p2p_peer_connection_send (conn, flow->pending, &error)) {
       if (g_error_matches (error, P2P_TRANSPORT_ERROR,
               P2P_TRANSPORT_ERROR_WOULD_BLOCK)) {
-        g_assert_false (p2p_peer_connection_is_writable (conn));
+        /* Not re-checked with is_writable(): WebRTC drains the buffer on
+         * its own threads, so the amount may already be lower. */
         flow->would_block++;
         g_error_free (error);
       } else {
