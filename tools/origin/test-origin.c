@@ -470,6 +470,7 @@ on_slow_done (GObject * source, GAsyncResult * res, gpointer user_data)
       (source), res, &error);
 
   g_assert_no_error (error);
+  g_assert_nonnull (body);
   *(gint64 *) user_data = g_get_monotonic_time ();
 }
 
