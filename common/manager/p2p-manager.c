@@ -56,12 +56,16 @@ struct _P2pManager
    * the object lock after each change */
   P2pSegmentCounters seg_live;
   P2pSwarmCounters swarm_live;
+  gint64 last_fetch;
 };
 
 G_DEFINE_TYPE (P2pManager, p2p_manager, GST_TYPE_OBJECT);
 
 static GMutex default_lock;
-static P2pManager *default_manager;     /* weak: cleared in finalize */
+static P2pManager *default_manager;     /* never released */
+
+/* Swarms nobody fetched from for this long are left (trackers told). */
+#define SWARM_IDLE_US (60 * G_USEC_PER_SEC)
 
 typedef struct {
   P2pManager *manager;
@@ -90,7 +94,16 @@ publish_counters (gpointer data)
 static gboolean
 publish_timer (gpointer data)
 {
-  publish_counters (data);
+  P2pManager *self = data;
+
+  if (g_hash_table_size (self->swarms) > 0
+      && g_get_monotonic_time () - self->last_fetch > SWARM_IDLE_US) {
+    GST_INFO_OBJECT (self, "no fetch for %d s: leaving %u swarms",
+        (int) (SWARM_IDLE_US / G_USEC_PER_SEC),
+        g_hash_table_size (self->swarms));
+    g_hash_table_remove_all (self->swarms);
+  }
+  publish_counters (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -168,11 +181,6 @@ static void
 p2p_manager_finalize (GObject * object)
 {
   P2pManager *self = P2P_MANAGER (object);
-
-  g_mutex_lock (&default_lock);
-  if (default_manager == self)
-    default_manager = NULL;
-  g_mutex_unlock (&default_lock);
 
   g_main_context_invoke (self->context, (GSourceFunc) g_main_loop_quit,
       self->loop);
@@ -356,13 +364,13 @@ p2p_manager_get_default (void)
 {
   P2pManager *m;
 
-  /* The default lives while some element holds it; a ref taken during
-   * finalize must not resurrect it, hence the lock in both places. */
+  /* The default lives as long as the process: pipelines come and go (a
+   * player zapping channels), its HTTP connections and cache stay.  Its
+   * swarms leave once nothing has been fetched for a while. */
   g_mutex_lock (&default_lock);
-  if (default_manager && g_atomic_int_get (&G_OBJECT (default_manager)->ref_count) > 0)
-    m = gst_object_ref (default_manager);
-  else
-    m = default_manager = p2p_manager_new ();
+  if (!default_manager)
+    default_manager = p2p_manager_new ();
+  m = gst_object_ref (default_manager);
   g_mutex_unlock (&default_lock);
   return m;
 }
@@ -668,6 +676,7 @@ open_on_manager_thread (gpointer data)
     return G_SOURCE_REMOVE;
   }
 
+  self->last_fetch = g_get_monotonic_time ();
   range_end = job->options->stop > 0 ? job->options->stop - 1 : -1;
   p2p_manifest_registry_classify (self->registry, job->options->uri,
       job->options->start == 0 && range_end < 0 ? -1 :

@@ -112,10 +112,14 @@ main (int argc, char **argv)
   P2pOrigin *origin;
   GError *error = NULL;
   gchar *url;
-  gdouble w[2][32], c[2][32], m[2][32];
-  const gchar *factories[2] = { "souphttpsrc", "p2phlssrc" };
+  gdouble w[3][32], c[3][32], m[3][32];
+  /* the HTTP path alone (no cache: every fetch goes to the origin), and
+   * what the cache adds when a process plays the stream again */
+  const gchar *factories[3] = { "souphttpsrc", "p2phlssrc cache-size=0",
+    "p2phlssrc"
+  };
   const gchar *labels[3] = { "wall time (s)", "CPU time (s)", "peak RSS (MiB)" };
-  gdouble med[2][3];
+  gdouble med[3][3];
   gboolean ok = TRUE;
 
   gst_init (&argc, &argv);
@@ -138,10 +142,10 @@ main (int argc, char **argv)
       NULL);
 
   /* one warm-up each, then alternate so drift hits both alike */
-  run_child (argv[0], factories[0], url, 1);
-  run_child (argv[0], factories[1], url, 1);
+  for (guint f = 0; f < 3; f++)
+    run_child (argv[0], factories[f], url, 1);
   for (guint r = 0; r < runs; r++) {
-    for (guint f = 0; f < 2; f++) {
+    for (guint f = 0; f < 3; f++) {
       Sample s = run_child (argv[0], factories[f], url, loops);
 
       w[f][r] = s.wall;
@@ -149,7 +153,7 @@ main (int argc, char **argv)
       m[f][r] = s.rss_mb;
     }
   }
-  for (guint f = 0; f < 2; f++) {
+  for (guint f = 0; f < 3; f++) {
     med[f][0] = median (w[f], runs);
     med[f][1] = median (c[f], runs);
     med[f][2] = median (m[f], runs);
@@ -157,12 +161,16 @@ main (int argc, char **argv)
 
   g_print ("HTTP path, %u runs of %u fetches of %s (medians)\n", runs, loops,
       url);
-  g_print ("%-16s %12s %12s %8s\n", "", "souphttpsrc", "p2phlssrc", "ratio");
+  g_print ("%-16s %12s %12s %8s %14s %8s\n", "", "souphttpsrc",
+      "p2phlssrc", "ratio", "p2phlssrc", "ratio");
+  g_print ("%-16s %12s %12s %8s %14s %8s\n", "", "", "(no cache)", "",
+      "(with cache)", "");
   for (guint k = 0; k < 3; k++) {
     gdouble ratio = med[1][k] / med[0][k];
 
-    g_print ("%-16s %12.3f %12.3f %8.3f%s\n", labels[k], med[0][k],
-        med[1][k], ratio, ratio > 1.1 ? "  (above 1.1)" : "");
+    g_print ("%-16s %12.3f %12.3f %8.3f %14.3f %8.3f%s\n", labels[k],
+        med[0][k], med[1][k], ratio, med[2][k], med[2][k] / med[0][k],
+        ratio > 1.1 ? "  (HTTP path above 1.1)" : "");
     ok &= ratio <= 1.1;
   }
   g_print ("%s\n", ok ? "within 1.1x of souphttpsrc" : "ABOVE 1.1x");
