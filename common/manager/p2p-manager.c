@@ -157,6 +157,8 @@ apply_env (P2pManager * self)
     self->stun_server = g_strdup (v);
   if ((v = g_getenv ("P2PCDN_TURN")) && *v)
     self->turn_server = g_strdup (v);
+  if ((v = g_getenv ("P2PCDN_CACHE_SIZE")) && *v)
+    self->cache_size = g_ascii_strtoull (v, NULL, 10);
   if ((v = g_getenv ("P2PCDN_P2P")) && *v)
     self->p2p = !g_str_equal (v, "0") && g_ascii_strcasecmp (v, "off") != 0;
 }
@@ -624,6 +626,13 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
 {
   P2pSegmentRequest *req = g_new0 (P2pSegmentRequest, 1);
   const P2pSegment *seg = info->segments[0];
+  gint64 first_id;
+
+  /* live segments that left the window go from the cache */
+  if (info->live && p2p_manifest_registry_get_live_window (self->registry,
+          info->stream_swarm_id, &first_id))
+    p2p_segment_cache_set_live_window (self->cache, info->info_hash,
+        first_id);
 
   req->session = g_object_ref (get_session (self, job->options));
   req->options = p2p_http_options_copy (job->options);

@@ -44,15 +44,21 @@ p2p_uri_without_fragment (const gchar * uri)
 }
 
 /* Prints @uri without its fragment and with its host in lower case, as a
- * browser's URL parser does (the swarm id is made of this text). */
+ * browser's URL parser does (the swarm id is made of this text); NULL if
+ * it cannot be printed. */
 static gchar *
 p2p_uri_print (GUri * uri)
 {
   const gchar *host = g_uri_get_host (uri);
+  const gchar *path = g_uri_get_path (uri);
   gchar *lower, *out;
   GUri *copy;
   const gchar *c;
 
+  /* GLib 2.74 can build such a URI ("x:/..//y" resolved) but refuses to
+   * print it (found by fuzzing). */
+  if (host == NULL && path[0] == '/' && path[1] == '/')
+    return NULL;
   for (c = host; c && *c && !g_ascii_isupper (*c); c++);
   if (c == NULL || *c == '\0')
     return g_uri_to_string_partial (uri, G_URI_HIDE_FRAGMENT);
@@ -76,7 +82,7 @@ p2p_uri_normalize (const gchar * uri)
     return p2p_uri_without_fragment (uri);
   out = p2p_uri_print (parsed);
   g_uri_unref (parsed);
-  return out;
+  return out ? out : p2p_uri_without_fragment (uri);
 }
 
 GUri *

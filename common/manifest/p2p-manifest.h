@@ -128,6 +128,12 @@ gboolean p2p_manifest_registry_add_index (P2pManifestRegistry * reg,
     const gchar * uri, gint64 range_start, const guint8 * data, gsize len,
     GError ** error);
 
+/* The lowest segment id a live rendition still lists (its current and
+ * previous window); FALSE for VOD, or when the manifest names no segments
+ * (a DASH SegmentTemplate matched by URL). */
+gboolean p2p_manifest_registry_get_live_window (P2pManifestRegistry * reg,
+    const gchar * stream_swarm_id, gint64 * first_id);
+
 /* Classifies a request for @uri (plain http(s)) and the inclusive byte range
  * [@range_start, @range_end] (-1 = unranged / to the end). */
 void p2p_manifest_registry_classify (P2pManifestRegistry * reg,

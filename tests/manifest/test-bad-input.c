@@ -95,6 +95,9 @@ test_hls (void)
         "line 2: attribute without a name"},
     {"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n#EXTINF:2,\na.ts\n", 0,
         P2P_MANIFEST_ERROR_SYNTAX, "line 4: media playlist tags"},
+    /* GLib cannot print what this resolves to (found by fuzzing). */
+    {"#EXTM3U\n#EXTINF:1,\nx:/..//other.test/seg.ts\n", 0,
+        P2P_MANIFEST_ERROR_INVALID, "line 3: cannot resolve URI"},
     {"#EXTM3U\n#EXT-X-ENDLIST\n", 0, P2P_MANIFEST_ERROR_INVALID,
         "VOD playlist without any segment"},
     {"#EXTM3U\n#EXT-X-TARGETDURATION:abc\n", 0, P2P_MANIFEST_ERROR_INVALID,
