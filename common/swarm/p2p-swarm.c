@@ -682,6 +682,20 @@ announce_to (P2pSwarm * swarm, P2pTrackerClient * tracker,
 
   if (!p2p_tracker_client_is_connected (tracker))
     return;
+  if (event == P2P_TRACKER_EVENT_STARTED) {
+    /* Joining: say so at once, without offers, so that the tracker's
+     * reply tells within a round trip whether anyone else watches (the
+     * offers need ICE gathering first). */
+    AnnounceJob probe = { 0, };
+
+    probe.swarm = swarm;
+    probe.tracker = tracker;
+    probe.event = P2P_TRACKER_EVENT_STARTED;
+    probe.offers = g_array_new (FALSE, FALSE, sizeof (P2pTrackerOffer));
+    send_announce (&probe);
+    g_array_unref (probe.offers);
+    event = P2P_TRACKER_EVENT_NONE;
+  }
   expire_offers (swarm);
   if (peers < swarm->config.max_peers)
     want = MIN (swarm->config.offers_per_announce,

@@ -165,6 +165,8 @@ test_depth (void)
         strlen (text), &error);
 
     g_assert_no_error (error);
+    g_assert_cmpuint (strlen (json_array_get_string_element
+            (json_node_get_array (node), 0)), ==, 1000);
   }
 }
 

@@ -619,6 +619,7 @@ test_max_connections (Fixture * f, gconstpointer data)
   stats = test_get_stats (f->server);
   assert_int_member (stats, "connections_refused", 1);
   assert_int_member (stats, "connections", 2);
+  g_assert_false (a->closed);
 }
 
 static void
