@@ -120,12 +120,14 @@ test_raised_rank_takes_plain_http (void)
   gst_object_unref (f);
 }
 
+/* An explicit pipeline: our source before the demuxer, no playbin. */
 static void
-test_hls_explicit_pipeline (void)
+play_explicit (const gchar * element, const gchar * demuxer,
+    const gchar * path, const gchar * pattern, guint min_requests)
 {
-  gchar *uri = p2p_test_url (origin, NULL, "/hls/vod/master.m3u8");
-  gchar *desc = g_strdup_printf ("p2phlssrc location=%s ! hlsdemux name=demux",
-      uri);
+  gchar *uri = p2p_test_url (origin, NULL, path);
+  gchar *desc = g_strdup_printf ("%s location=%s ! %s name=demux", element,
+      uri, demuxer);
   GstElement *pipeline = p2p_test_make_pipeline (desc);
   P2pPlayResult r;
   GPtrArray *log;
@@ -136,11 +138,18 @@ test_hls_explicit_pipeline (void)
   assert_played (&r);
   log = p2p_origin_get_log (origin);
   p2p_test_assert_all_ours (log);
-  g_assert_cmpuint (p2p_test_count_requests (log, ".ts", NULL), >=, 10);
+  g_assert_cmpuint (p2p_test_count_requests (log, pattern, NULL), >=,
+      min_requests);
   g_ptr_array_unref (log);
   p2p_play_result_clear (&r);
   g_free (desc);
   g_free (uri);
+}
+
+static void
+test_hls_explicit_pipeline (void)
+{
+  play_explicit ("p2phlssrc", "hlsdemux", "/hls/vod/master.m3u8", ".ts", 10);
 }
 
 static void
@@ -154,25 +163,9 @@ test_dash (gconstpointer data)
 static void
 test_dash_explicit_pipeline (void)
 {
-  gchar *uri = p2p_test_url (origin, NULL, "/dash/template/manifest.mpd");
-  gchar *desc =
-      g_strdup_printf ("p2pdashsrc location=%s ! dashdemux name=demux", uri);
-  GstElement *pipeline = p2p_test_make_pipeline (desc);
-  P2pPlayResult r;
-  GPtrArray *log;
-
-  p2p_origin_clear_log (origin);
-  p2p_test_play (pipeline, PLAY_TIMEOUT, NULL, NULL, &r);
-  gst_object_unref (pipeline);
-  assert_played (&r);
-  log = p2p_origin_get_log (origin);
-  p2p_test_assert_all_ours (log);
   /* video and audio: 10 segments each plus the init segments */
-  g_assert_cmpuint (log->len, >=, 20);
-  g_ptr_array_unref (log);
-  p2p_play_result_clear (&r);
-  g_free (desc);
-  g_free (uri);
+  play_explicit ("p2pdashsrc", "dashdemux", "/dash/template/manifest.mpd",
+      ".m4s", 20);
 }
 
 static void
