@@ -212,6 +212,59 @@ test_referer_scheme_stripped (void)
   run_clear (&ours);
 }
 
+typedef struct {
+  GstElement *src;
+  gint64 duration;
+} DurationProbe;
+
+static GstPadProbeReturn
+query_duration_on_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  DurationProbe *d = data;
+
+  if (d->duration < 0)
+    gst_element_query_duration (d->src, GST_FORMAT_BYTES, &d->duration);
+  return GST_PAD_PROBE_OK;
+}
+
+/* What the demuxers rely on: push mode only, bandwidth-limited, and the
+ * BYTES duration known on the first buffer. */
+static void
+test_scheduling_and_duration (void)
+{
+  GstElement *pipeline = gst_pipeline_new (NULL);
+  GstElement *src = gst_element_factory_make ("p2phlssrc", NULL);
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  gchar *url = p2p_test_url (origin, NULL, "/bytes/123456");
+  GstQuery *q = gst_query_new_scheduling ();
+  GstSchedulingFlags flags;
+  DurationProbe d = { src, -1 };
+  GstPad *pad;
+  P2pPlayResult r;
+
+  g_object_set (src, "location", url, NULL);
+  g_assert_true (gst_element_query (src, q));
+  gst_query_parse_scheduling (q, &flags, NULL, NULL, NULL);
+  g_assert_true (gst_query_has_scheduling_mode (q, GST_PAD_MODE_PUSH));
+  g_assert_false (gst_query_has_scheduling_mode (q, GST_PAD_MODE_PULL));
+  g_assert_true (flags & GST_SCHEDULING_FLAG_BANDWIDTH_LIMITED);
+  g_assert_true (flags & GST_SCHEDULING_FLAG_SEEKABLE);
+  gst_query_unref (q);
+
+  gst_bin_add_many (GST_BIN (pipeline), src, sink, NULL);
+  gst_element_link (src, sink);
+  pad = gst_element_get_static_pad (src, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, query_duration_on_buffer,
+      &d, NULL);
+  gst_object_unref (pad);
+  p2p_test_play (pipeline, 20, NULL, NULL, &r);
+  g_assert_true (r.eos);
+  g_assert_cmpint (d.duration, ==, 123456);
+  gst_object_unref (pipeline);
+  p2p_play_result_clear (&r);
+  g_free (url);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -222,6 +275,8 @@ main (int argc, char **argv)
   g_test_add_func ("/http-properties/request-headers", test_request_headers);
   g_test_add_func ("/http-properties/default-headers", test_default_headers);
   g_test_add_func ("/http-properties/method-head", test_method_head);
+  g_test_add_func ("/http-properties/scheduling-and-duration",
+      test_scheduling_and_duration);
   g_test_add_func ("/http-properties/referer-scheme-stripped",
       test_referer_scheme_stripped);
   g_test_add_func ("/http-properties/http-headers-message",
