@@ -165,7 +165,7 @@ p2p_webrtc_teardown_thread (gpointer data)
   gint64 took;
 
   if (job->channel != NULL && !p2p_webrtc_wait_channel_closed (job->channel)) {
-    GST_INFO_OBJECT (self, "%s: channel still has queued data, resetting",
+    GST_INFO_OBJECT (self, "%s: channel still closing, forcing the reset",
         GST_OBJECT_NAME (job->webrtcbin));
     p2p_webrtc_reset_streams (job->webrtcbin);
     g_usleep (P2P_WEBRTC_RESET_GRACE_US);
