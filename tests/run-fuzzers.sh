@@ -13,7 +13,9 @@ ninja -C "$builddir"
 status=0
 while IFS= read -r target; do
   name=$(basename "$target")
-  corpus=$(mktemp -d)
+  corpus="$builddir/fuzz-run/$name"
+  rm -rf "$corpus"
+  mkdir -p "$corpus"
   seeds=()
   for d in "$target-corpus" "$(dirname "$target")/$name-corpus" \
            "tests/$(basename "$(dirname "$target")")/$name-seeds"; do

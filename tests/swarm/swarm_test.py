@@ -290,6 +290,40 @@ def scenario_peer_leaves(sw):
     return ok
 
 
+def scenario_live(sw):
+    """Three players join a live HLS stream 3 s apart: the segments each
+    needs at the live edge are fetched over HTTP about once per swarm."""
+    sw.url = "p2phls+http://%s:8080/live/hls/master.m3u8" % sw.net.hub_ip
+    players = []
+    for i in range(3):
+        players.append(sw.player(i, "--sync", "--linger", str(3 * (2 - i) + 3)))
+        time.sleep(3)
+    reps = [report(p, 150) for p in players]
+    time.sleep(0.5)
+    entries = read_log(sw.log)
+    ok = True
+    total_http = 0
+    total_media = 0
+    for i, rep in enumerate(reps):
+        s = rep.get("stats", {})
+        origin = media_bytes(entries, sw.net.ips[i])
+        media = s.get("http-bytes", 0) + s.get("p2p-bytes", 0) + \
+            s.get("cache-bytes", 0)
+        total_http += origin
+        total_media += media
+        summary(rep["name"], rep, origin, media)
+        if not rep["eos"]:
+            print("FAIL: %s did not reach EOS: %s" % (rep["name"], rep["error"]))
+            ok = False
+    share = 1.0 - total_http / total_media if total_media else 0.0
+    print("swarm: %d of %d media bytes from the origin: %.1f%% from peers" % (
+        total_http, total_media, 100 * share))
+    if share < 0.4:
+        print("FAIL: less than 40% of the swarm's media came from peers")
+        ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -309,7 +343,8 @@ def main():
     ap.add_argument("--content-script", default=None,
                     help="make-content.sh: generates (once) and prints the "
                     "content directory")
-    ap.add_argument("--scenario", choices=["three-players", "peer-leaves"],
+    ap.add_argument("--scenario", choices=["three-players", "peer-leaves",
+                                           "live"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
@@ -331,11 +366,13 @@ def main():
                   "--ignore-scripts bittorrent-tracker)")
             return SKIP
 
-    sw = Swarm(args, 3 if args.scenario == "three-players" else 2)
+    sw = Swarm(args, 2 if args.scenario == "peer-leaves" else 3)
     try:
         sw.start_servers()
         if args.scenario == "three-players":
             ok = scenario_three_players(sw)
+        elif args.scenario == "live":
+            ok = scenario_live(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:
