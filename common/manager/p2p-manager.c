@@ -107,6 +107,13 @@ publish_timer (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+close_swarm (P2pSwarm * swarm)
+{
+  p2p_swarm_close (swarm);
+  p2p_swarm_unref (swarm);
+}
+
 static gpointer
 manager_thread (gpointer data)
 {
@@ -123,7 +130,7 @@ manager_thread (gpointer data)
   GST_OBJECT_UNLOCK (self);
   self->cache = p2p_segment_cache_new (cache_size);
   self->swarms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      (GDestroyNotify) p2p_swarm_free);
+      (GDestroyNotify) close_swarm);
   p2p_tracker_id_generate_peer_id (&self->peer_id, "-PM0203-");
   /* peer counts change without a request: refresh them now and then */
   timer = g_timeout_source_new_seconds (1);
@@ -639,6 +646,8 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
   req->options->is_segment = TRUE;
   req->fetch = p2p_fetch_ref (job->fetch);
   req->swarm = get_swarm (self, info->info_hash, info->stream_swarm_id);
+  if (req->swarm)
+    p2p_swarm_ref (req->swarm);
   req->cache = self->cache;
   req->info_hash = g_strdup (info->info_hash);
   req->segment_id = seg->id;

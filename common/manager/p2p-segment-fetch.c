@@ -24,6 +24,8 @@ request_free (P2pSegmentRequest * req)
   p2p_http_options_free (req->options);
   p2p_fetch_unref (req->fetch);
   g_object_unref (req->session);
+  if (req->swarm)
+    p2p_swarm_unref (req->swarm);
   g_free (req->info_hash);
   g_free (req);
 }

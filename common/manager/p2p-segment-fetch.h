@@ -28,7 +28,7 @@ typedef struct {
   SoupSession *session;
   P2pHttpOptions *options;
   P2pFetch *fetch;
-  P2pSwarm *swarm;              /* NULL: HTTP (and cache) only */
+  P2pSwarm *swarm;              /* a reference; NULL: HTTP (and cache) only */
   P2pSegmentCache *cache;
   gchar *info_hash;
   gint64 segment_id;

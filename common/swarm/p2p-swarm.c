@@ -67,6 +67,8 @@ typedef struct {
 
 struct _P2pSwarm
 {
+  gint refcount;
+  gboolean closed;              /* left: what is still referenced is inert */
   gchar *info_hash;
   P2pTrackerId info_hash_id;
   gchar *stream_swarm_id;
@@ -122,7 +124,11 @@ p2p_swarm_announce_holdings (P2pSwarm * swarm)
 {
   GHashTableIter it;
   PeerEntry *e;
-  GArray *held = held_ids (swarm);
+  GArray *held;
+
+  if (swarm->closed)
+    return;
+  held = held_ids (swarm);
 
   g_hash_table_iter_init (&it, swarm->peers);
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
@@ -133,6 +139,8 @@ p2p_swarm_announce_holdings (P2pSwarm * swarm)
 void
 p2p_swarm_set_loading (P2pSwarm * swarm, gint64 segment_id, gboolean loading)
 {
+  if (swarm->closed)
+    return;
   for (guint i = 0; i < swarm->loading->len; i++) {
     if (g_array_index (swarm->loading, gint64, i) == segment_id) {
       if (loading)
@@ -365,6 +373,8 @@ p2p_swarm_get_peer_count (P2pSwarm * swarm)
   PeerEntry *e;
   guint n = 0;
 
+  if (swarm->closed)
+    return 0;
   g_hash_table_iter_init (&it, swarm->peers);
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
     n += p2p_peer_is_open (e->peer);
@@ -403,7 +413,7 @@ pick_peer (P2pSwarm * swarm, gint64 segment_id, GHashTable * tried)
 gboolean
 p2p_swarm_can_download (P2pSwarm * swarm, gint64 segment_id)
 {
-  return !g_hash_table_contains (swarm->downloads, &segment_id)
+  return !swarm->closed && !g_hash_table_contains (swarm->downloads, &segment_id)
       && pick_peer (swarm, segment_id, NULL) != NULL;
 }
 
@@ -532,6 +542,8 @@ p2p_swarm_download_or_wait (P2pSwarm * swarm, gint64 segment_id,
 
   gint64 now = g_get_monotonic_time ();
 
+  if (swarm->closed)
+    return FALSE;
   if (p2p_swarm_download (swarm, segment_id, expected_size, func, user_data))
     return TRUE;
   w = g_new0 (Waiter, 1);
@@ -851,6 +863,8 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
     P2pSwarmCounters * counters)
 {
   P2pSwarm *swarm = g_new0 (P2pSwarm, 1);
+
+  swarm->refcount = 1;
   swarm->info_hash = g_strdup (info_hash);
   if (!p2p_tracker_id_from_string (&swarm->info_hash_id, info_hash, -1,
           NULL))
@@ -894,13 +908,40 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
   return swarm;
 }
 
+P2pSwarm *
+p2p_swarm_ref (P2pSwarm * swarm)
+{
+  g_atomic_int_inc (&swarm->refcount);
+  return swarm;
+}
+
 void
-p2p_swarm_free (P2pSwarm * swarm)
+p2p_swarm_unref (P2pSwarm * swarm)
+{
+  if (!g_atomic_int_dec_and_test (&swarm->refcount))
+    return;
+  p2p_swarm_close (swarm);
+  g_array_unref (swarm->loading);
+  g_ptr_array_unref (swarm->dead);
+  g_object_unref (swarm->cancellable);
+  g_ptr_array_unref (swarm->trackers);
+  g_object_unref (swarm->transport);
+  g_free (swarm->info_hash);
+  g_free (swarm->stream_swarm_id);
+  g_free (swarm);
+}
+
+void
+p2p_swarm_close (P2pSwarm * swarm)
 {
   GHashTableIter it;
   PeerEntry *e;
   Download *d;
 
+  if (swarm->closed)
+    return;
+  /* first, so that what the callbacks below start sees a closed swarm */
+  swarm->closed = TRUE;
   g_cancellable_cancel (swarm->cancellable);
   for (guint i = 0; i < swarm->trackers->len; i++) {
     P2pTrackerClient *t = g_ptr_array_index (swarm->trackers, i);
@@ -943,14 +984,6 @@ p2p_swarm_free (P2pSwarm * swarm)
             g_ptr_array_index (swarm->answers, i))->connection);
   g_ptr_array_set_free_func (swarm->answers, NULL);
   g_ptr_array_unref (swarm->answers);
-  g_array_unref (swarm->loading);
-  g_ptr_array_unref (swarm->dead);
-  g_object_unref (swarm->cancellable);
-  g_ptr_array_unref (swarm->trackers);
-  g_object_unref (swarm->transport);
-  g_free (swarm->info_hash);
-  g_free (swarm->stream_swarm_id);
-  g_free (swarm);
 }
 
 const gchar *

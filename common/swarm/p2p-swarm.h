@@ -41,8 +41,12 @@ P2pSwarm *p2p_swarm_new (const gchar * info_hash,
     const P2pSwarmConfig * config, P2pTransport * transport,
     GPtrArray * trackers, P2pSegmentCache * cache,
     P2pSwarmCounters * counters);
-/* Says "stopped" to the trackers, closes every connection. */
-void p2p_swarm_free (P2pSwarm * swarm);
+P2pSwarm *p2p_swarm_ref (P2pSwarm * swarm);
+void p2p_swarm_unref (P2pSwarm * swarm);
+/* Leaves the swarm: says "stopped" to the trackers, closes every
+ * connection, hands pending downloads back (NULL).  What still holds a
+ * reference may go on calling it; it does nothing any more. */
+void p2p_swarm_close (P2pSwarm * swarm);
 
 const gchar *p2p_swarm_get_info_hash (P2pSwarm * swarm);
 guint p2p_swarm_get_peer_count (P2pSwarm * swarm);
