@@ -1,0 +1,774 @@
+/* gst-p2pcdn: segment jobs of one swarm and the decisions that drive them.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "p2p-scheduler.h"
+
+#include <string.h>
+
+#include "p2p-playback-model.h"
+
+/* How often a running peer transfer is held against its deadline between
+ * its own progress reports. */
+#define CHECK_INTERVAL_US (200 * 1000)
+/* A peer that answered "absent" for a segment is asked again after this
+ * (it may have been busy uploading to others, or not have it yet). */
+#define ABSENT_RETRY_US (600 * 1000)
+/* Prefetch: how many segments ahead of the playhead, and how many peer
+ * downloads at a time for segments nobody asked for yet (the peers' uplinks
+ * serve the swarm's urgent requests first). */
+#define PREFETCH_AHEAD 3
+#define PREFETCH_MAX_DOWNLOADS 2
+/* Size assumed for a segment of unknown size before any was seen. */
+#define DEFAULT_SEGMENT_SIZE (256 * 1024)
+/* A job nobody waits for has no deadline. */
+#define NO_DEADLINE (G_MAXINT64 / 4)
+
+typedef enum {
+  JOB_NEW,
+  JOB_WAITING,                  /* for a holder, a loading peer or the elected */
+  JOB_PEER,                     /* a peer sends it */
+  JOB_RANGE,                    /* HTTP sends the rest of a peer's start */
+  JOB_HTTP,                     /* the lead consumer fetches it over HTTP */
+} JobState;
+
+typedef struct _PeerRec PeerRec;
+typedef struct _Job Job;
+
+struct _PeerRec
+{
+  gpointer handle;
+  gchar *name;
+  P2pPeerStats stats;
+  Job *job;                     /* the download it runs for us */
+};
+
+struct _Job
+{
+  gint64 id;
+  gdouble duration;
+  gint64 expected_size;
+  JobState state;
+  GPtrArray *consumers;
+  gint64 deadline;
+  gint64 wait_until;
+  PeerRec *peer;
+  gint64 started;
+  gint64 first_byte;
+  gint64 received;
+  gint64 total;
+  GHashTable *refused;          /* PeerRec* -> gint64* retry time */
+  GBytes *partial;
+  guint token;
+  gboolean peers_tried;
+};
+
+struct _P2pScheduler
+{
+  gchar *self_id;
+  P2pSchedulerOps ops;
+  P2pConsumerOps cops;
+  gpointer user_data;
+  GHashTable *peers;            /* handle -> PeerRec* */
+  GHashTable *jobs;             /* gint64* id -> Job* */
+  P2pPlaybackModel model;
+  P2pHttpStats http;
+  gdouble avg_size;
+  GRand *rand;
+  gboolean prefetch;
+  guint next_token;
+  P2pSchedulerCounters counters;
+  gboolean in_tick;
+};
+
+static void decide (P2pScheduler * s, Job * job);
+static void reschedule (P2pScheduler * s);
+static void try_prefetch (P2pScheduler * s);
+
+static gint64
+now (P2pScheduler * s)
+{
+  return s->ops.now (s->user_data);
+}
+
+static gsize
+job_size (P2pScheduler * s, Job * job)
+{
+  if (job->total > 0)
+    return job->total;
+  if (job->expected_size > 0)
+    return job->expected_size;
+  return s->avg_size > 0 ? (gsize) s->avg_size : DEFAULT_SEGMENT_SIZE;
+}
+
+static void
+learn_size (P2pScheduler * s, gsize size)
+{
+  s->avg_size = s->avg_size > 0 ? 0.7 * s->avg_size + 0.3 * size : size;
+}
+
+/* --- jobs ---------------------------------------------------------------- */
+
+static Job *
+job_new (P2pScheduler * s, gint64 id, gdouble duration, gint64 expected_size)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->id = id;
+  job->duration = duration;
+  job->expected_size = expected_size;
+  job->state = JOB_NEW;
+  job->consumers = g_ptr_array_new ();
+  job->deadline = NO_DEADLINE;
+  job->first_byte = -1;
+  job->total = -1;
+  job->refused = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_hash_table_insert (s->jobs, &job->id, job);
+  return job;
+}
+
+/* Takes the job out of the table; the caller frees it after its last
+ * call out. */
+static void
+job_unlink (P2pScheduler * s, Job * job)
+{
+  g_hash_table_steal (s->jobs, &job->id);
+  if (job->peer) {
+    job->peer->job = NULL;
+    job->peer = NULL;
+  }
+}
+
+static void
+job_free (Job * job)
+{
+  g_ptr_array_unref (job->consumers);
+  g_hash_table_destroy (job->refused);
+  if (job->partial)
+    g_bytes_unref (job->partial);
+  g_free (job);
+}
+
+static void
+refuse (Job * job, PeerRec * rec, gint64 until)
+{
+  gint64 *t = g_new (gint64, 1);
+
+  *t = until;
+  g_hash_table_insert (job->refused, rec, t);
+}
+
+static gboolean
+is_refused (Job * job, PeerRec * rec, gint64 t)
+{
+  gint64 *until = g_hash_table_lookup (job->refused, rec);
+
+  return until && *until > t;
+}
+
+/* The whole segment is here: into the cache, then to every consumer. */
+static void
+job_complete (P2pScheduler * s, Job * job, GBytes * data, P2pJobSource src)
+{
+  gint64 t = now (s);
+
+  job_unlink (s, job);
+  learn_size (s, g_bytes_get_size (data));
+  s->ops.store (job->id, data, s->user_data);
+  if (job->consumers->len)
+    p2p_playback_model_delivered (&s->model, t, job->duration);
+  else
+    s->counters.prefetches++;
+  for (guint i = 0; i < job->consumers->len; i++)
+    s->cops.deliver (g_ptr_array_index (job->consumers, i), data, src);
+  job_free (job);
+}
+
+/* Hands the job to HTTP: its first consumer fetches, the others wait for
+ * that fetch.  A job nobody waits for just ends. */
+static void
+job_go_http (P2pScheduler * s, Job * job)
+{
+  gpointer lead;
+
+  if (job->consumers->len == 0) {
+    job_unlink (s, job);
+    job_free (job);
+    return;
+  }
+  job->state = JOB_HTTP;
+  lead = g_ptr_array_steal_index (job->consumers, 0);
+  /* the call may end the job at once (a cancelled fetch): nothing after */
+  s->cops.go_http (lead, job->peers_tried);
+}
+
+/* --- peers --------------------------------------------------------------- */
+
+static gboolean
+peer_usable (P2pScheduler * s, PeerRec * rec)
+{
+  return s->ops.peer_is_open (rec->handle, s->user_data);
+}
+
+static gboolean
+start_peer (P2pScheduler * s, Job * job, PeerRec * rec)
+{
+  gint64 t = now (s);
+
+  if (!s->ops.peer_request (rec->handle, job->id, s->user_data)) {
+    refuse (job, rec, t + ABSENT_RETRY_US);
+    return FALSE;
+  }
+  job->state = JOB_PEER;
+  job->peer = rec;
+  rec->job = job;
+  job->started = t;
+  job->first_byte = -1;
+  job->received = 0;
+  job->total = -1;
+  job->peers_tried = TRUE;
+  return TRUE;
+}
+
+/* Neighbours that take part in electing who fetches @id from the origin:
+ * those current with the stream (they hold the segment before it, or are
+ * fetching this one); all open ones when none is. */
+static guint
+election_rank (P2pScheduler * s, gint64 id)
+{
+  GHashTableIter it;
+  PeerRec *rec;
+  GPtrArray *current = g_ptr_array_new (), *open = g_ptr_array_new ();
+  gint64 step = s->model.id_step > 0 ? s->model.id_step : 1;
+  GPtrArray *voters;
+  guint rank;
+
+  g_hash_table_iter_init (&it, s->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec)) {
+    if (!peer_usable (s, rec))
+      continue;
+    g_ptr_array_add (open, rec->name);
+    if (s->ops.peer_has (rec->handle, id - step, s->user_data)
+        || s->ops.peer_is_loading (rec->handle, id, s->user_data))
+      g_ptr_array_add (current, rec->name);
+  }
+  voters = current->len ? current : open;
+  rank = p2p_sched_election_rank (s->self_id,
+      (const gchar * const *) voters->pdata, voters->len, id);
+  g_ptr_array_unref (current);
+  g_ptr_array_unref (open);
+  return rank;
+}
+
+/* When the job stops waiting for peers and goes to HTTP (<= now: at once). */
+static gint64
+wait_limit (P2pScheduler * s, Job * job, gint64 t, gboolean holder_busy)
+{
+  GHashTableIter it;
+  PeerRec *rec;
+  gint64 http_est = p2p_http_stats_estimate_us (&s->http, job_size (s, job));
+  gboolean loading = FALSE;
+  guint rank;
+
+  g_hash_table_iter_init (&it, s->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec))
+    if (peer_usable (s, rec)
+        && s->ops.peer_is_loading (rec->handle, job->id, s->user_data))
+      loading = TRUE;
+  /* someone holds it or fetches it now: worth waiting while HTTP could
+   * still make the deadline */
+  if (holder_busy || loading)
+    return job->deadline - http_est - P2P_SCHED_MARGIN_US;
+  rank = election_rank (s, job->id);
+  if (rank == 0)
+    return t;
+  return p2p_sched_backup_time (job->deadline, http_est, rank);
+}
+
+static void
+decide (P2pScheduler * s, Job * job)
+{
+  GHashTableIter it;
+  PeerRec *rec;
+  GArray *cands;
+  gint64 t = now (s);
+  gsize size = job_size (s, job);
+  gboolean holder_busy = FALSE;
+  gint64 deadline, limit;
+
+  if (job->state != JOB_NEW && job->state != JOB_WAITING)
+    return;
+  deadline = job->consumers->len ? job->deadline : NO_DEADLINE;
+
+  cands = g_array_new (FALSE, FALSE, sizeof (P2pSchedCandidate));
+  g_hash_table_iter_init (&it, s->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec)) {
+    P2pSchedCandidate c = { rec, &rec->stats };
+
+    if (!peer_usable (s, rec)
+        || !s->ops.peer_has (rec->handle, job->id, s->user_data))
+      continue;
+    if (rec->job || is_refused (job, rec, t)) {
+      holder_busy = TRUE;
+      continue;
+    }
+    g_array_append_val (cands, c);
+  }
+  while (cands->len) {
+    gint i = p2p_sched_pick_peer ((P2pSchedCandidate *) cands->data,
+        cands->len, size, t, deadline, s->rand);
+
+    if (i < 0) {
+      /* holders exist, just not fast enough for this deadline */
+      holder_busy = holder_busy || job->consumers->len == 0;
+      break;
+    }
+    rec = g_array_index (cands, P2pSchedCandidate, i).handle;
+    if (start_peer (s, job, rec)) {
+      g_array_unref (cands);
+      return;
+    }
+    g_array_remove_index_fast (cands, i);
+  }
+  g_array_unref (cands);
+
+  if (job->consumers->len == 0) {
+    /* a prefetch that no peer can serve now */
+    job_unlink (s, job);
+    job_free (job);
+    return;
+  }
+  limit = wait_limit (s, job, t, holder_busy);
+  if (limit > t) {
+    job->state = JOB_WAITING;
+    job->wait_until = limit;
+    reschedule (s);
+    return;
+  }
+  if (job->state == JOB_WAITING)
+    s->counters.backup_http++;
+  else if (g_hash_table_size (s->peers))
+    s->counters.elected_http++;
+  job_go_http (s, job);
+}
+
+/* The peer is too slow for the deadline: the rest comes over HTTP from the
+ * byte it reached. */
+static void
+hand_over (P2pScheduler * s, Job * job)
+{
+  PeerRec *rec = job->peer;
+  GBytes *partial;
+  gint64 t = now (s);
+
+  job->peer = NULL;
+  rec->job = NULL;
+  p2p_peer_stats_add_strike (&rec->stats, t);
+  refuse (job, rec, NO_DEADLINE);
+  s->counters.handovers++;
+  job->state = JOB_RANGE;
+  partial = s->ops.peer_cancel (rec->handle, s->user_data);
+  if (partial && g_bytes_get_size (partial) > 0 && job->total > 0
+      && (gint64) g_bytes_get_size (partial) < job->total
+      && job->consumers->len > 0) {
+    job->partial = partial;
+    job->token = ++s->next_token;
+    if (s->cops.fetch_range (g_ptr_array_index (job->consumers, 0), job->id,
+            g_bytes_get_size (partial), job->token))
+      return;
+    g_clear_pointer (&job->partial, g_bytes_unref);
+  } else if (partial) {
+    g_bytes_unref (partial);
+  }
+  job_go_http (s, job);
+}
+
+static void
+check_transfer (P2pScheduler * s, Job * job)
+{
+  gint64 t = now (s);
+  gint64 total = job->total > 0 ? job->total : (gint64) job_size (s, job);
+  gint64 http_left;
+
+  if (job->state != JOB_PEER || job->consumers->len == 0)
+    return;
+  http_left = p2p_http_stats_estimate_us (&s->http, total - job->received);
+  if (p2p_sched_should_hand_over (t, job->deadline, job->started,
+          job->received, total, p2p_peer_stats_get_rate (&job->peer->stats),
+          http_left))
+    hand_over (s, job);
+}
+
+/* --- public -------------------------------------------------------------- */
+
+P2pScheduler *
+p2p_scheduler_new (const gchar * self_id, const P2pSchedulerOps * ops,
+    const P2pConsumerOps * consumer_ops, gpointer user_data)
+{
+  P2pScheduler *s = g_new0 (P2pScheduler, 1);
+
+  s->self_id = g_strdup (self_id);
+  s->ops = *ops;
+  s->cops = *consumer_ops;
+  s->user_data = user_data;
+  s->peers = g_hash_table_new (NULL, NULL);
+  s->jobs = g_hash_table_new (g_int64_hash, g_int64_equal);
+  p2p_playback_model_init (&s->model);
+  p2p_http_stats_init (&s->http);
+  s->rand = g_rand_new ();
+  s->prefetch = TRUE;
+  return s;
+}
+
+void
+p2p_scheduler_free (P2pScheduler * s)
+{
+  GHashTableIter it;
+  PeerRec *rec;
+  GList *jobs = g_hash_table_get_values (s->jobs);
+
+  for (GList * l = jobs; l; l = l->next) {
+    Job *job = l->data;
+    PeerRec *peer = job->peer;
+
+    job_unlink (s, job);
+    if (peer) {
+      GBytes *partial = s->ops.peer_cancel (peer->handle, s->user_data);
+
+      if (partial)
+        g_bytes_unref (partial);
+    }
+    for (guint i = 0; i < job->consumers->len; i++)
+      s->cops.go_http (g_ptr_array_index (job->consumers, i),
+          job->peers_tried);
+    job_free (job);
+  }
+  g_list_free (jobs);
+  s->ops.wake_at (-1, s->user_data);
+  g_hash_table_iter_init (&it, s->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec)) {
+    g_free (rec->name);
+    g_free (rec);
+  }
+  g_hash_table_destroy (s->peers);
+  g_hash_table_destroy (s->jobs);
+  g_rand_free (s->rand);
+  g_free (s->self_id);
+  g_free (s);
+}
+
+void
+p2p_scheduler_set_seed (P2pScheduler * s, guint32 seed)
+{
+  g_rand_set_seed (s->rand, seed);
+}
+
+void
+p2p_scheduler_set_prefetch (P2pScheduler * s, gboolean prefetch)
+{
+  s->prefetch = prefetch;
+}
+
+const P2pSchedulerCounters *
+p2p_scheduler_get_counters (P2pScheduler * s)
+{
+  return &s->counters;
+}
+
+void
+p2p_scheduler_add_peer (P2pScheduler * s, gpointer peer, const gchar * name)
+{
+  PeerRec *rec;
+
+  if (g_hash_table_contains (s->peers, peer))
+    return;
+  rec = g_new0 (PeerRec, 1);
+  rec->handle = peer;
+  rec->name = g_strdup (name);
+  p2p_peer_stats_init (&rec->stats);
+  g_hash_table_insert (s->peers, peer, rec);
+}
+
+void
+p2p_scheduler_remove_peer (P2pScheduler * s, gpointer peer)
+{
+  PeerRec *rec = g_hash_table_lookup (s->peers, peer);
+  GHashTableIter it;
+  Job *job, *orphan;
+
+  if (!rec)
+    return;
+  g_hash_table_remove (s->peers, peer);
+  g_hash_table_iter_init (&it, s->jobs);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & job))
+    g_hash_table_remove (job->refused, rec);
+  orphan = rec->job;
+  g_free (rec->name);
+  g_free (rec);
+  if (orphan) {
+    orphan->peer = NULL;
+    orphan->state = JOB_NEW;
+    decide (s, orphan);
+  }
+  reschedule (s);
+}
+
+P2pPeerStats *
+p2p_scheduler_get_peer_stats (P2pScheduler * s, gpointer peer)
+{
+  PeerRec *rec = g_hash_table_lookup (s->peers, peer);
+
+  return rec ? &rec->stats : NULL;
+}
+
+/* Jobs that wait re-decide: the peer may now hold what they need. */
+void
+p2p_scheduler_peer_announced (P2pScheduler * s, gpointer peer)
+{
+  GList *ids = g_hash_table_get_keys (s->jobs);
+
+  for (GList * l = ids; l; l = l->next) {
+    Job *job = g_hash_table_lookup (s->jobs, l->data);
+
+    if (job && job->state == JOB_WAITING)
+      decide (s, job);
+  }
+  g_list_free (ids);
+  try_prefetch (s);
+  reschedule (s);
+}
+
+void
+p2p_scheduler_peer_progress (P2pScheduler * s, gpointer peer,
+    gint64 segment_id, gint64 received, gint64 total)
+{
+  PeerRec *rec = g_hash_table_lookup (s->peers, peer);
+  Job *job = rec ? rec->job : NULL;
+
+  if (!job || job->id != segment_id)
+    return;
+  if (received > 0 && job->first_byte < 0)
+    job->first_byte = now (s);
+  job->received = received;
+  if (total > 0)
+    job->total = total;
+  check_transfer (s, job);
+}
+
+void
+p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
+    GBytes * data, gboolean strike)
+{
+  PeerRec *rec = g_hash_table_lookup (s->peers, peer);
+  Job *job = rec ? rec->job : NULL;
+  gint64 t = now (s);
+
+  if (!job || job->id != segment_id)
+    return;
+  job->peer = NULL;
+  rec->job = NULL;
+  job->state = JOB_NEW;
+  if (data && s->ops.check (segment_id, data, job->expected_size,
+          s->user_data)) {
+    p2p_peer_stats_add_transfer (&rec->stats, g_bytes_get_size (data),
+        job->started, job->first_byte >= 0 ? job->first_byte : t, t);
+    job_complete (s, job, data, P2P_JOB_SOURCE_PEER);
+  } else {
+    if (data || strike)
+      p2p_peer_stats_add_strike (&rec->stats, t);
+    /* absent: maybe busy, ask again a little later; failed: not for this
+     * segment */
+    refuse (job, rec, data || strike ? NO_DEADLINE : t + ABSENT_RETRY_US);
+    decide (s, job);
+  }
+  try_prefetch (s);
+  reschedule (s);
+}
+
+void
+p2p_scheduler_fetch (P2pScheduler * s, gint64 segment_id, gdouble duration,
+    gint64 expected_size, gpointer consumer)
+{
+  gint64 t = now (s);
+  Job *job = g_hash_table_lookup (s->jobs, &segment_id);
+  gint64 deadline;
+
+  p2p_playback_model_request (&s->model, t, segment_id);
+  if (!job)
+    job = job_new (s, segment_id, duration, expected_size);
+  if (job->expected_size < 0)
+    job->expected_size = expected_size;
+  job->duration = MAX (job->duration, duration);
+  /* the player needs it when its buffer runs out; never sooner than HTTP
+   * could bring it (startup and seeks), so that a peer faster than the
+   * origin may still serve them */
+  deadline = MAX (p2p_playback_model_deadline (&s->model, t, 0),
+      t + p2p_http_stats_estimate_us (&s->http, job_size (s, job)));
+  job->deadline = job->consumers->len ? MIN (job->deadline, deadline) :
+      deadline;
+  g_ptr_array_add (job->consumers, consumer);
+  if (job->state == JOB_NEW || job->state == JOB_WAITING)
+    decide (s, job);
+  else if (job->state == JOB_PEER)
+    check_transfer (s, job);
+  try_prefetch (s);
+  reschedule (s);
+}
+
+void
+p2p_scheduler_http_done (P2pScheduler * s, gint64 segment_id, GBytes * data,
+    gint64 requested, gint64 first_byte, gint64 done)
+{
+  Job *job = g_hash_table_lookup (s->jobs, &segment_id);
+
+  if (data && requested >= 0 && first_byte >= 0 && done >= 0)
+    p2p_http_stats_add (&s->http, g_bytes_get_size (data), requested,
+        first_byte, done);
+  if (data)
+    learn_size (s, g_bytes_get_size (data));
+  if (!job || job->state != JOB_HTTP)
+    return;
+  job_unlink (s, job);
+  if (data)
+    p2p_playback_model_delivered (&s->model, now (s), job->duration);
+  for (guint i = 0; i < job->consumers->len; i++) {
+    gpointer c = g_ptr_array_index (job->consumers, i);
+
+    if (data)
+      s->cops.deliver (c, data, P2P_JOB_SOURCE_SHARED);
+    else
+      s->cops.go_http (c, job->peers_tried);
+  }
+  job_free (job);
+  reschedule (s);
+}
+
+void
+p2p_scheduler_range_done (P2pScheduler * s, gint64 segment_id, guint token,
+    GBytes * data)
+{
+  Job *job = g_hash_table_lookup (s->jobs, &segment_id);
+  GByteArray *whole;
+  GBytes *bytes;
+  gsize plen, dlen;
+  const guint8 *p;
+
+  if (!job || job->state != JOB_RANGE || job->token != token)
+    return;
+  if (!data) {
+    g_clear_pointer (&job->partial, g_bytes_unref);
+    job_go_http (s, job);
+    reschedule (s);
+    return;
+  }
+  p = g_bytes_get_data (job->partial, &plen);
+  whole = g_byte_array_sized_new (plen + g_bytes_get_size (data));
+  g_byte_array_append (whole, p, plen);
+  p = g_bytes_get_data (data, &dlen);
+  g_byte_array_append (whole, p, dlen);
+  bytes = g_byte_array_free_to_bytes (whole);
+  g_clear_pointer (&job->partial, g_bytes_unref);
+  if ((job->total < 0 || (gint64) g_bytes_get_size (bytes) == job->total)
+      && s->ops.check (segment_id, bytes, job->expected_size, s->user_data))
+    job_complete (s, job, bytes, P2P_JOB_SOURCE_MIXED);
+  else
+    job_go_http (s, job);
+  g_bytes_unref (bytes);
+  reschedule (s);
+}
+
+void
+p2p_scheduler_tick (P2pScheduler * s)
+{
+  GList *ids = g_hash_table_get_keys (s->jobs);
+  gint64 t = now (s);
+
+  for (GList * l = ids; l; l = l->next) {
+    Job *job = g_hash_table_lookup (s->jobs, l->data);
+
+    if (!job)
+      continue;
+    if (job->state == JOB_WAITING && t >= job->wait_until)
+      decide (s, job);
+    else if (job->state == JOB_PEER)
+      check_transfer (s, job);
+  }
+  g_list_free (ids);
+  reschedule (s);
+}
+
+static void
+reschedule (P2pScheduler * s)
+{
+  GHashTableIter it;
+  Job *job;
+  gint64 next = G_MAXINT64;
+  gint64 t = now (s);
+
+  g_hash_table_iter_init (&it, s->jobs);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & job)) {
+    if (job->state == JOB_WAITING)
+      next = MIN (next, job->wait_until);
+    else if (job->state == JOB_PEER && job->consumers->len)
+      next = MIN (next, t + CHECK_INTERVAL_US);
+  }
+  s->ops.wake_at (next == G_MAXINT64 ? -1 : MAX (next, t), s->user_data);
+}
+
+/* Segments just ahead of the playhead that peers hold come into the cache
+ * before the player asks, the rarest first. */
+static void
+try_prefetch (P2pScheduler * s)
+{
+  GHashTableIter it;
+  Job *job;
+  PeerRec *rec;
+  guint running = 0;
+  gint64 step = s->model.id_step > 0 ? s->model.id_step : 1;
+  gint64 ids[PREFETCH_AHEAD];
+  guint holders[PREFETCH_AHEAD];
+  gboolean done[PREFETCH_AHEAD] = { FALSE, };
+
+  if (!s->prefetch || s->model.last_id < 0)
+    return;
+  g_hash_table_iter_init (&it, s->jobs);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & job))
+    running += job->state == JOB_PEER && job->consumers->len == 0;
+
+  for (guint i = 0; i < PREFETCH_AHEAD; i++)
+    ids[i] = s->model.last_id + (i + 1) * step;
+  while (running < PREFETCH_MAX_DOWNLOADS) {
+    gint pick;
+
+    for (guint i = 0; i < PREFETCH_AHEAD; i++) {
+      holders[i] = 0;
+      if (done[i] || g_hash_table_contains (s->jobs, &ids[i])
+          || s->ops.have (ids[i], s->user_data))
+        continue;
+      g_hash_table_iter_init (&it, s->peers);
+      while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec))
+        holders[i] += peer_usable (s, rec) && !rec->job
+            && s->ops.peer_has (rec->handle, ids[i], s->user_data);
+    }
+    pick = p2p_sched_pick_prefetch (ids, holders, PREFETCH_AHEAD);
+    if (pick < 0)
+      return;
+    done[pick] = TRUE;
+    job = job_new (s, ids[pick], 0, -1);
+    decide (s, job);
+    if (g_hash_table_lookup (s->jobs, &ids[pick]) == job
+        && job->state == JOB_PEER)
+      running++;
+  }
+}
+
+gint64
+p2p_scheduler_get_buffer_us (P2pScheduler * s)
+{
+  return p2p_playback_model_buffer_us (&s->model, now (s));
+}
+
+guint
+p2p_scheduler_get_job_count (P2pScheduler * s)
+{
+  return g_hash_table_size (s->jobs);
+}
