@@ -25,6 +25,7 @@ struct _P2pFetch
   GQueue chunks;
   gsize queued_bytes;
   gboolean producer_paused;
+  gboolean discard;             /* no consumer: the producer's hooks take the bytes */
   gboolean finished;
   GError *error;
 
@@ -60,6 +61,15 @@ p2p_fetch_new (GMainContext * producer_context)
    * disconnection happens in the last unref. */
   g_cancellable_connect (fetch->cancellable, G_CALLBACK (on_cancelled), fetch,
       NULL);
+  return fetch;
+}
+
+P2pFetch *
+p2p_fetch_new_discarding (GMainContext * producer_context)
+{
+  P2pFetch *fetch = p2p_fetch_new (producer_context);
+
+  fetch->discard = TRUE;
   return fetch;
 }
 
@@ -208,6 +218,8 @@ p2p_fetch_push (P2pFetch * fetch, GBytes * bytes)
 {
   gboolean more;
 
+  if (fetch->discard)
+    return TRUE;
   g_mutex_lock (&fetch->lock);
   fetch->queued_bytes += g_bytes_get_size (bytes);
   g_queue_push_tail (&fetch->chunks, g_bytes_ref (bytes));

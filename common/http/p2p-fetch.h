@@ -51,6 +51,11 @@ typedef struct {
 } P2pFetchHeaders;
 
 P2pFetch *p2p_fetch_new (GMainContext * producer_context);
+/* A fetch nobody reads: pushed bytes are dropped at once (the producer's
+ * body hooks keep what it needs), so it never applies back-pressure.  For
+ * requests the manager makes on its own behalf (the rest of a segment a
+ * peer started). */
+P2pFetch *p2p_fetch_new_discarding (GMainContext * producer_context);
 P2pFetch *p2p_fetch_ref (P2pFetch * fetch);
 void p2p_fetch_unref (P2pFetch * fetch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (P2pFetch, p2p_fetch_unref);

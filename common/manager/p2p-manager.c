@@ -66,6 +66,10 @@ static P2pManager *default_manager;     /* never released */
 
 /* Swarms nobody fetched from for this long are left (trackers told). */
 #define SWARM_IDLE_US (60 * G_USEC_PER_SEC)
+/* Uploads a swarm runs at once: on an uplink of a few Mbit/s, two segments
+ * at a time still arrive within a segment's duration, while more would
+ * each trickle; the refused ask peers that already got it from us. */
+#define P2P_MANAGER_MAX_UPLOADS 2
 
 typedef struct {
   P2pManager *manager;
@@ -534,7 +538,7 @@ index_transform (const P2pHttpOptions * options, const gchar * final_uri,
  * off or no tracker is configured. */
 static P2pSwarm *
 get_swarm (P2pManager * self, const gchar * info_hash,
-    const gchar * stream_swarm_id)
+    const gchar * stream_swarm_id, gboolean live)
 {
   P2pSwarm *swarm = g_hash_table_lookup (self->swarms, info_hash);
   P2pSwarmConfig config = { 0, };
@@ -603,6 +607,9 @@ get_swarm (P2pManager * self, const gchar * info_hash,
 
   config.stall_timeout_ms = 2000;
   config.offers_per_announce = 5;
+  config.max_uploads = P2P_MANAGER_MAX_UPLOADS;
+  config.live = live;
+  config.consumer_ops = &p2p_segment_fetch_consumer_ops;
   swarm = p2p_swarm_new (info_hash, stream_swarm_id, &self->peer_id, &config,
       self->transport, self->tracker_clients, self->cache,
       &self->swarm_live);
@@ -645,7 +652,8 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
   req->options = p2p_http_options_copy (job->options);
   req->options->is_segment = TRUE;
   req->fetch = p2p_fetch_ref (job->fetch);
-  req->swarm = get_swarm (self, info->info_hash, info->stream_swarm_id);
+  req->swarm = get_swarm (self, info->info_hash, info->stream_swarm_id,
+      info->live);
   if (req->swarm)
     p2p_swarm_ref (req->swarm);
   req->cache = self->cache;
@@ -654,6 +662,7 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
   req->expected_size = seg->range_start >= 0 && seg->range_end >= 0 ?
       seg->range_end - seg->range_start + 1 : -1;
   req->live = info->live;
+  req->duration = seg->duration;
   req->counters = &self->seg_live;
   req->changed = publish_counters;
   req->changed_data = self;

@@ -1,10 +1,13 @@
 /* gst-p2pcdn: serves one media segment request from the cache, peers or HTTP.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Manager thread only.  The order is: the cache; a peer that announced the
- * segment (the whole segment arrives and passes the checks before a byte
- * leaves); HTTP, streamed through as it arrives and kept, once complete and
- * checked, for the peers.
+ * Manager thread only.  A request is served from the cache when it can;
+ * otherwise, with a swarm, it becomes a consumer of that segment's job and
+ * the scheduler (common/scheduler/) says where the bytes come from: a peer
+ * (the whole segment arrives and passes the checks before a byte leaves), a
+ * peer's start and the rest over HTTP, another request's HTTP fetch, or an
+ * HTTP fetch of its own, streamed through as it arrives and kept, once
+ * complete and checked, for the peers.
  */
 #include "p2p-segment-fetch.h"
 
@@ -12,11 +15,20 @@
 #include "p2p-segment-check.h"
 
 typedef struct {
-  gint refcount;
   P2pSegmentRequest *req;
   GByteArray *copy;             /* what HTTP delivered, for the cache */
   gboolean copy_failed;
+  gint64 requested;
+  gint64 first_byte;
 } HttpTee;
+
+/* The rest of a segment a peer started, fetched for the swarm's job. */
+typedef struct {
+  P2pSwarm *swarm;
+  gint64 segment_id;
+  guint token;
+  GByteArray *bytes;
+} RangeFetch;
 
 static void
 request_free (P2pSegmentRequest * req)
@@ -37,12 +49,23 @@ changed (P2pSegmentRequest * req)
     req->changed (req->changed_data);
 }
 
+static void
+finish_cancelled (P2pSegmentRequest * req)
+{
+  p2p_fetch_finish (req->fetch, g_error_new_literal (G_IO_ERROR,
+          G_IO_ERROR_CANCELLED, "Cancelled"));
+}
+
 /* Delivers a whole segment held in memory as if it were a 200 response. */
 static void
 deliver_bytes (P2pSegmentRequest * req, GBytes * data)
 {
   P2pFetchHeaders h = { 0, };
 
+  if (p2p_fetch_is_cancelled (req->fetch)) {
+    finish_cancelled (req);
+    return;
+  }
   h.status = req->options->start > 0 || req->options->stop >= 0 ? 206 : 200;
   h.content_length = g_bytes_get_size (data);
   h.seekable = TRUE;
@@ -70,6 +93,8 @@ store (P2pSegmentRequest * req, GBytes * data)
     p2p_swarm_announce_holdings (req->swarm);
 }
 
+/* --- HTTP, streamed to the element ---------------------------------------- */
+
 static void
 tee_data (GBytes * bytes, gpointer user_data)
 {
@@ -77,6 +102,8 @@ tee_data (GBytes * bytes, gpointer user_data)
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
 
+  if (tee->first_byte < 0)
+    tee->first_byte = g_get_monotonic_time ();
   tee->req->counters->http_bytes += len;
   if (tee->copy_failed)
     return;
@@ -94,6 +121,7 @@ tee_end (gboolean complete, gpointer user_data)
 {
   HttpTee *tee = user_data;
   P2pSegmentRequest *req = tee->req;
+  GBytes *data = NULL;
 
   if (req->swarm)
     p2p_swarm_set_loading (req->swarm, req->segment_id, FALSE);
@@ -101,12 +129,17 @@ tee_end (gboolean complete, gpointer user_data)
     req->counters->segments_http++;
     if (!tee->copy_failed && p2p_segment_check (tee->copy->data,
             tee->copy->len, req->expected_size, NULL)) {
-      GBytes *data = g_byte_array_free_to_bytes (g_steal_pointer (&tee->copy));
-
+      data = g_byte_array_free_to_bytes (g_steal_pointer (&tee->copy));
       store (req, data);
-      g_bytes_unref (data);
     }
   }
+  /* the other requests of the segment's job take these bytes, or go on
+   * their own when there are none */
+  if (req->swarm)
+    p2p_swarm_http_done (req->swarm, req->segment_id, data, tee->requested,
+        tee->first_byte, g_get_monotonic_time ());
+  if (data)
+    g_bytes_unref (data);
   changed (req);
 }
 
@@ -134,41 +167,132 @@ start_http (P2pSegmentRequest * req)
 
   tee->req = req;
   tee->copy = g_byte_array_new ();
+  tee->requested = g_get_monotonic_time ();
+  tee->first_byte = -1;
   if (req->swarm)
     p2p_swarm_set_loading (req->swarm, req->segment_id, TRUE);
   p2p_http_request_start (req->session, req->options, req->fetch, &hooks);
 }
 
-static void
-on_peer_download (P2pSwarm * swarm, gint64 segment_id, GBytes * data,
-    gpointer user_data)
-{
-  P2pSegmentRequest *req = user_data;
+/* --- the swarm's answers (P2pConsumerOps) --------------------------------- */
 
-  if (!data) {
-    req->counters->p2p_failures++;
-    if (p2p_fetch_is_cancelled (req->fetch)) {
-      p2p_fetch_finish (req->fetch, g_error_new_literal (G_IO_ERROR,
-              G_IO_ERROR_CANCELLED, "Cancelled"));
-      request_free (req);
-      return;
-    }
-    start_http (req);
-    return;
+static void
+consumer_deliver (gpointer consumer, GBytes * data, P2pJobSource source)
+{
+  P2pSegmentRequest *req = consumer;
+  gsize size = g_bytes_get_size (data);
+
+  p2p_segment_cache_mark_played (req->cache, req->info_hash, req->segment_id);
+  switch (source) {
+    case P2P_JOB_SOURCE_PEER:
+    case P2P_JOB_SOURCE_MIXED:
+      req->counters->p2p_bytes += size;
+      req->counters->segments_p2p++;
+      break;
+    case P2P_JOB_SOURCE_SHARED:
+      req->counters->cache_bytes += size;
+      req->counters->segments_cache++;
+      break;
   }
-  /* Even when the player no longer wants it, the segment is good to keep. */
-  store (req, data);
-  req->counters->p2p_bytes += g_bytes_get_size (data);
-  req->counters->segments_p2p++;
   /* published before the element can see the end of the segment */
   changed (req);
-  if (p2p_fetch_is_cancelled (req->fetch))
-    p2p_fetch_finish (req->fetch, g_error_new_literal (G_IO_ERROR,
-            G_IO_ERROR_CANCELLED, "Cancelled"));
-  else
-    deliver_bytes (req, data);
+  deliver_bytes (req, data);
   request_free (req);
 }
+
+static void
+consumer_go_http (gpointer consumer, gboolean peers_tried)
+{
+  P2pSegmentRequest *req = consumer;
+
+  if (peers_tried)
+    req->counters->p2p_failures++;
+  if (p2p_fetch_is_cancelled (req->fetch)) {
+    P2pSwarm *swarm = req->swarm ? p2p_swarm_ref (req->swarm) : NULL;
+    gint64 id = req->segment_id;
+
+    finish_cancelled (req);
+    request_free (req);
+    /* others waiting for this fetch go on without it */
+    if (swarm) {
+      p2p_swarm_http_done (swarm, id, NULL, -1, -1, -1);
+      p2p_swarm_unref (swarm);
+    }
+    return;
+  }
+  start_http (req);
+}
+
+static void
+range_data (GBytes * bytes, gpointer user_data)
+{
+  RangeFetch *rf = user_data;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  g_byte_array_append (rf->bytes, data, len);
+}
+
+static void
+range_end (gboolean complete, gpointer user_data)
+{
+  RangeFetch *rf = user_data;
+  GBytes *data = complete ?
+      g_byte_array_free_to_bytes (g_steal_pointer (&rf->bytes)) : NULL;
+
+  p2p_swarm_range_done (rf->swarm, rf->segment_id, rf->token, data);
+  if (data)
+    g_bytes_unref (data);
+}
+
+static void
+range_destroy (gpointer user_data)
+{
+  RangeFetch *rf = user_data;
+
+  if (rf->bytes)
+    g_byte_array_unref (rf->bytes);
+  p2p_swarm_unref (rf->swarm);
+  g_free (rf);
+}
+
+static gboolean
+consumer_fetch_range (gpointer consumer, gint64 segment_id, gint64 offset,
+    guint token)
+{
+  P2pSegmentRequest *req = consumer;
+  P2pHttpOptions *options;
+  P2pFetch *fetch;
+  RangeFetch *rf;
+  P2pHttpBodyHooks hooks = {
+    .on_data = range_data,
+    .on_end = range_end,
+    .destroy = range_destroy,
+  };
+
+  if (!req->swarm || offset <= 0 || p2p_fetch_is_cancelled (req->fetch))
+    return FALSE;
+  rf = g_new0 (RangeFetch, 1);
+  rf->swarm = p2p_swarm_ref (req->swarm);
+  rf->segment_id = segment_id;
+  rf->token = token;
+  rf->bytes = g_byte_array_new ();
+  hooks.user_data = rf;
+  options = p2p_http_options_copy (req->options);
+  options->start += offset;
+  /* the response is not the element's: no 416-after-body rule applies */
+  options->have_body = FALSE;
+  options->known_size = -1;
+  fetch = p2p_fetch_new_discarding (g_main_context_get_thread_default ());
+  p2p_http_request_start (req->session, options, fetch, &hooks);
+  p2p_fetch_unref (fetch);
+  p2p_http_options_free (options);
+  return TRUE;
+}
+
+const P2pConsumerOps p2p_segment_fetch_consumer_ops = {
+  consumer_deliver, consumer_go_http, consumer_fetch_range,
+};
 
 void
 p2p_segment_fetch_start (P2pSegmentRequest * req)
@@ -187,8 +311,10 @@ p2p_segment_fetch_start (P2pSegmentRequest * req)
     request_free (req);
     return;
   }
-  if (req->swarm && p2p_swarm_download_or_wait (req->swarm, req->segment_id,
-          req->expected_size, on_peer_download, req))
+  if (req->swarm) {
+    p2p_swarm_fetch (req->swarm, req->segment_id, req->duration,
+        req->expected_size, req);
     return;
+  }
   start_http (req);
 }

@@ -33,12 +33,17 @@ typedef struct {
   gchar *info_hash;
   gint64 segment_id;
   gint64 expected_size;         /* from the manifest's byte range, -1 */
+  gdouble duration;             /* seconds, from the manifest */
   gboolean live;
   P2pSegmentCounters *counters;
   /* called on the manager thread when the counters changed */
   void (*changed) (gpointer data);
   gpointer changed_data;
 } P2pSegmentRequest;
+
+/* How the swarms answer segment requests (the swarm configuration's
+ * consumer ops). */
+extern const P2pConsumerOps p2p_segment_fetch_consumer_ops;
 
 /* Takes ownership of @req. */
 void p2p_segment_fetch_start (P2pSegmentRequest * req);

@@ -77,7 +77,6 @@ struct _P2pScheduler
   gboolean prefetch;
   guint next_token;
   P2pSchedulerCounters counters;
-  gboolean in_tick;
 };
 
 static void decide (P2pScheduler * s, Job * job);
@@ -428,15 +427,8 @@ p2p_scheduler_free (P2pScheduler * s)
 
   for (GList * l = jobs; l; l = l->next) {
     Job *job = l->data;
-    PeerRec *peer = job->peer;
 
     job_unlink (s, job);
-    if (peer) {
-      GBytes *partial = s->ops.peer_cancel (peer->handle, s->user_data);
-
-      if (partial)
-        g_bytes_unref (partial);
-    }
     for (guint i = 0; i < job->consumers->len; i++)
       s->cops.go_http (g_ptr_array_index (job->consumers, i),
           job->peers_tried);

@@ -78,8 +78,8 @@ typedef struct {
 P2pScheduler *p2p_scheduler_new (const gchar * self_id,
     const P2pSchedulerOps * ops, const P2pConsumerOps * consumer_ops,
     gpointer user_data);
-/* Consumers still waiting are told go_http(); running peer downloads are
- * cancelled. */
+/* Consumers still waiting are told go_http().  Peer downloads are left to
+ * the owner, which frees its peers first (no peer op is called). */
 void p2p_scheduler_free (P2pScheduler * sched);
 void p2p_scheduler_set_seed (P2pScheduler * sched, guint32 seed);
 /* Whether prefetching is allowed (default TRUE). */

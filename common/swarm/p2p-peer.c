@@ -182,6 +182,19 @@ p2p_peer_request (P2pPeer * peer, gint64 segment_id)
   return TRUE;
 }
 
+GBytes *
+p2p_peer_cancel_download_keep (P2pPeer * peer)
+{
+  GBytes *partial = NULL;
+
+  if (!peer->down.active)
+    return NULL;
+  if (peer->down.bytes && peer->down.bytes->len > 0)
+    partial = g_bytes_new (peer->down.bytes->data, peer->down.bytes->len);
+  p2p_peer_cancel_download (peer);
+  return partial;
+}
+
 void
 p2p_peer_cancel_download (P2pPeer * peer)
 {
@@ -225,6 +238,9 @@ on_data_bytes (P2pPeer * peer, const guint8 * data, gsize len)
   }
   g_byte_array_append (peer->down.bytes, data, len);
   rearm_stall_timer (peer);
+  if (peer->down.bytes->len < peer->down.size && peer->callbacks.progress)
+    peer->callbacks.progress (peer, peer->down.segment_id,
+        peer->down.bytes->len, peer->down.size, peer->user_data);
   maybe_complete_download (peer);
 }
 
@@ -288,11 +304,14 @@ start_upload (P2pPeer * peer, const P2pPeerCommand * req)
   if (peer->up.active)
     upload_end (peer, FALSE);   /* a new request replaces the current one */
 
-  if (peer->callbacks.lookup)
+  /* A partial ask (b > 0) is answered as absent and the remote goes to
+   * HTTP; asked before the lookup, which pins what it returns. */
+  if (req->byte_from == 0 && peer->callbacks.lookup)
     data = peer->callbacks.lookup (peer, req->segment_id, peer->user_data);
-  /* Resuming at byte b is for the switcher to come; until then a partial
-   * ask is answered as absent and the remote goes to HTTP. */
-  if (!data || g_bytes_get_size (data) == 0 || req->byte_from != 0) {
+  if (!data || g_bytes_get_size (data) == 0) {
+    if (data && peer->callbacks.uploaded)
+      peer->callbacks.uploaded (peer, req->segment_id, 0, FALSE,
+          peer->user_data);
     g_clear_pointer (&data, g_bytes_unref);
     send_simple (peer, P2P_PEER_CMD_SEGMENT_ABSENT, req->segment_id,
         req->request_id);
@@ -306,6 +325,10 @@ start_upload (P2pPeer * peer, const P2pPeerCommand * req)
   if (!send_command (peer, &cmd)) {
     p2p_peer_command_clear (&cmd);
     g_bytes_unref (data);
+    /* releases what the lookup took (the cache pin) */
+    if (peer->callbacks.uploaded)
+      peer->callbacks.uploaded (peer, req->segment_id, 0, FALSE,
+          peer->user_data);
     return;
   }
   p2p_peer_command_clear (&cmd);
@@ -363,6 +386,9 @@ handle_command (P2pPeer * peer, P2pPeerCommand * cmd)
       peer->down.size = cmd->size;
       peer->down.bytes = g_byte_array_sized_new (cmd->size);
       rearm_stall_timer (peer);
+      if (peer->callbacks.progress)
+        peer->callbacks.progress (peer, peer->down.segment_id, 0,
+            peer->down.size, peer->user_data);
       break;
     case P2P_PEER_CMD_SEGMENT_ABSENT:
       if (matches_download (peer, cmd))

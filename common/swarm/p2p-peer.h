@@ -30,6 +30,10 @@ typedef struct {
   /* The connection is gone or the remote broke the protocol: the owner
    * frees the peer (not from inside this callback). */
   void (*failed) (P2pPeer * peer, const GError * error, gpointer user_data);
+  /* Bytes of the running download arrived: @received of @total so far
+   * (also once with 0 when SegmentData announced @total).  May be NULL. */
+  void (*progress) (P2pPeer * peer, gint64 segment_id, gint64 received,
+      gint64 total, gpointer user_data);
 } P2pPeerCallbacks;
 
 #define P2P_PEER_ERROR (p2p_peer_error_quark ())
@@ -65,6 +69,9 @@ gboolean p2p_peer_request (P2pPeer * peer, gint64 segment_id);
 /* Stops the running download (tells the remote); downloaded() is called
  * with P2P_PEER_ERROR_CANCELLED. */
 void p2p_peer_cancel_download (P2pPeer * peer);
+/* The same, but returns the bytes received so far (NULL when none), so
+ * that the rest can come from elsewhere. */
+GBytes *p2p_peer_cancel_download_keep (P2pPeer * peer);
 /* Sends our full list: @loaded segments we hold, @loading ones we fetch. */
 void p2p_peer_announce (P2pPeer * peer, const GArray * loaded,
     const GArray * loading);

@@ -8,28 +8,13 @@
 #include "p2p-peer.h"
 #include "p2p-peer-connection.h"
 #include "p2p-segment-check.h"
+#include "p2p-peer-stats.h"
 
 /* p2p-media-loader drops unanswered offers after about 50 s. */
 #define OFFER_LIFETIME_US (50 * G_USEC_PER_SEC)
-/* A peer that fails this many downloads is dropped. */
-#define MAX_STRIKES 3
-/* A newly joined swarm with other viewers in it waits this long at most for
- * a peer to offer a segment before it asks HTTP, while it is this young:
- * the first segments of a late joiner are those its peers have. */
-#define JOIN_WAIT_US (2 * G_USEC_PER_SEC)
-#define JOIN_WINDOW_US (5 * G_USEC_PER_SEC)
-/* How long we wait for a peer that announced it is fetching a segment. */
-#define LOADING_WAIT_US (2 * G_USEC_PER_SEC)
-/* How long we wait for the tracker to say whether anyone else is there. */
-#define TRACKER_REPLY_WAIT_US (G_USEC_PER_SEC)
-
-typedef struct {
-  gint64 segment_id;
-  gint64 expected_size;
-  gint64 deadline;
-  P2pSwarmDownloadFunc func;
-  gpointer user_data;
-} Waiter;
+/* A peer whose failures (decaying, see p2p-peer-stats.h) reach this is
+ * dropped, which makes room for another within max-peers. */
+#define MAX_STRIKES 3.0
 
 typedef struct {
   P2pSwarm *swarm;
@@ -56,15 +41,6 @@ typedef struct {
   P2pTrackerId from;
 } PendingAnswer;
 
-typedef struct {
-  gint64 segment_id;
-  gint64 expected_size;
-  P2pSwarmDownloadFunc func;
-  gpointer user_data;
-  GHashTable *tried;            /* PeerEntry* already asked */
-  PeerEntry *current;
-} Download;
-
 struct _P2pSwarm
 {
   gint refcount;
@@ -82,7 +58,9 @@ struct _P2pSwarm
   GHashTable *peers;            /* P2pTrackerId* -> PeerEntry* */
   GHashTable *offers;           /* offer id -> PendingOffer* */
   GPtrArray *answers;           /* PendingAnswer*, accepting an offer */
-  GHashTable *downloads;        /* gint64* segment id -> Download* */
+  P2pScheduler *sched;          /* segment jobs: what comes from whom */
+  GSource *sched_timer;
+  guint uploads;                /* running now, at most config.max_uploads */
   GArray *loading;              /* ids fetched over HTTP now */
   GCancellable *cancellable;
   GSource *announce_timer;
@@ -90,11 +68,8 @@ struct _P2pSwarm
   GSource *reap_idle;
   gint64 created;
   gint others;                  /* other viewers per the tracker, -1 unknown */
-  GPtrArray *waiters;           /* Waiter* */
-  GSource *wait_timer;
 };
 
-static void start_download (P2pSwarm * swarm, Download * d);
 static void announce_to (P2pSwarm * swarm, P2pTrackerClient * tracker,
     P2pTrackerEvent event);
 
@@ -186,9 +161,6 @@ reap_dead (gpointer user_data)
 static void
 drop_peer (P2pSwarm * swarm, PeerEntry * e, gboolean bad)
 {
-  GHashTableIter it;
-  Download *d;
-
   if (!g_hash_table_steal (swarm->peers, &e->id))
     return;
   if (bad)
@@ -201,35 +173,29 @@ drop_peer (P2pSwarm * swarm, PeerEntry * e, gboolean bad)
     g_source_set_callback (swarm->reap_idle, reap_dead, swarm, NULL);
     g_source_attach (swarm->reap_idle, swarm_context (swarm));
   }
-  /* downloads that were waiting on it move on */
-  g_hash_table_iter_init (&it, swarm->downloads);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & d)) {
-    g_hash_table_remove (d->tried, e);
-    if (d->current == e)
-      d->current = NULL;
-  }
+  /* the segment it was sending goes elsewhere */
+  if (swarm->sched)
+    p2p_scheduler_remove_peer (swarm->sched, e);
 }
-
-static void check_waiters (P2pSwarm * swarm);
 
 static void
 on_peer_announced (P2pPeer * peer, gpointer user_data)
 {
   PeerEntry *e = user_data;
 
-  if (e->swarm->waiters->len)
-    check_waiters (e->swarm);
+  if (e->swarm->sched)
+    p2p_scheduler_peer_announced (e->swarm->sched, e);
 }
 
 static void
-finish_download (P2pSwarm * swarm, Download * d, GBytes * data)
+on_peer_progress (P2pPeer * peer, gint64 segment_id, gint64 received,
+    gint64 total, gpointer user_data)
 {
-  gint64 id = d->segment_id;
+  PeerEntry *e = user_data;
 
-  g_hash_table_steal (swarm->downloads, &id);
-  d->func (swarm, id, data, d->user_data);
-  g_hash_table_destroy (d->tried);
-  g_free (d);
+  if (e->swarm->sched)
+    p2p_scheduler_peer_progress (e->swarm->sched, e, segment_id, received,
+      total);
 }
 
 static void
@@ -238,35 +204,37 @@ on_peer_downloaded (P2pPeer * peer, gint64 segment_id, GBytes * data,
 {
   PeerEntry *e = user_data;
   P2pSwarm *swarm = e->swarm;
-  Download *d = g_hash_table_lookup (swarm->downloads, &segment_id);
   GError *check_error = NULL;
+  gboolean strike = FALSE, bad = FALSE;
+  P2pPeerStats *stats;
 
-  if (!d || d->current != e)
+  if (!swarm->sched)
     return;
-  d->current = NULL;
-
   if (data) {
     gsize len;
     const guint8 *bytes = g_bytes_get_data (data, &len);
 
-    if (p2p_segment_check (bytes, len, d->expected_size, &check_error)) {
-      finish_download (swarm, d, data);
-      return;
+    if (!p2p_segment_check (bytes, len, -1, &check_error)) {
+      /* A peer that sends wrong bytes is not asked again. */
+      g_message ("swarm %s: segment %" G_GINT64_FORMAT " from peer %s "
+          "rejected: %s", swarm->info_hash, segment_id,
+          p2p_peer_get_id (peer), check_error->message);
+      g_clear_error (&check_error);
+      data = NULL;
+      strike = bad = TRUE;
     }
-    /* A peer that sends wrong bytes is not asked again. */
-    g_message ("swarm %s: segment %" G_GINT64_FORMAT " from peer %s "
-        "rejected: %s", swarm->info_hash, segment_id, p2p_peer_get_id (peer),
-        check_error->message);
-    g_clear_error (&check_error);
-    drop_peer (swarm, e, TRUE);
-  } else {
+  } else if (error && !g_error_matches (error, P2P_PEER_ERROR,
+          P2P_PEER_ERROR_ABSENT)
+      && !g_error_matches (error, P2P_PEER_ERROR, P2P_PEER_ERROR_CANCELLED)) {
     g_debug ("swarm %s: segment %" G_GINT64_FORMAT " from %s failed: %s",
-        swarm->info_hash, segment_id, p2p_peer_get_id (peer),
-        error ? error->message : "?");
-    if (p2p_peer_get_strikes (peer) >= MAX_STRIKES)
-      drop_peer (swarm, e, TRUE);
+        swarm->info_hash, segment_id, p2p_peer_get_id (peer), error->message);
+    strike = TRUE;
   }
-  start_download (swarm, d);
+  p2p_scheduler_peer_done (swarm->sched, e, segment_id, data, strike);
+  stats = p2p_scheduler_get_peer_stats (swarm->sched, e);
+  if (bad || (stats && p2p_peer_stats_get_strikes (stats,
+              g_get_monotonic_time ()) >= MAX_STRIKES))
+    drop_peer (swarm, e, TRUE);
 }
 
 static GBytes *
@@ -276,11 +244,18 @@ on_peer_lookup (P2pPeer * peer, gint64 segment_id, gpointer user_data)
   P2pSwarm *swarm = e->swarm;
   GBytes *data;
 
-  if (!swarm->config.upload)
+  if (!swarm->config.upload || swarm->closed)
+    return NULL;
+  /* A shaped uplink shared by many uploads serves each too slowly to be of
+   * use: beyond the limit the remote hears "absent" and asks a peer that
+   * got the segment from us meanwhile, so segments spread peer to peer. */
+  if (swarm->config.max_uploads && swarm->uploads >= swarm->config.max_uploads)
     return NULL;
   data = p2p_segment_cache_get (swarm->cache, swarm->info_hash, segment_id);
-  if (data)
+  if (data) {
     p2p_segment_cache_pin (swarm->cache, swarm->info_hash, segment_id);
+    swarm->uploads++;
+  }
   return data;
 }
 
@@ -292,6 +267,8 @@ on_peer_uploaded (P2pPeer * peer, gint64 segment_id, gsize bytes,
   P2pSwarm *swarm = e->swarm;
 
   p2p_segment_cache_unpin (swarm->cache, swarm->info_hash, segment_id);
+  if (swarm->uploads > 0)
+    swarm->uploads--;
   swarm->counters->upload_bytes += bytes;
   if (complete)
     swarm->counters->uploads++;
@@ -310,7 +287,7 @@ on_peer_failed (P2pPeer * peer, const GError * error, gpointer user_data)
 
 static const P2pPeerCallbacks peer_callbacks = {
   on_peer_announced, on_peer_downloaded, on_peer_lookup, on_peer_uploaded,
-  on_peer_failed,
+  on_peer_failed, on_peer_progress,
 };
 
 static void
@@ -322,6 +299,7 @@ on_connection_open (P2pPeerConnection * conn, gpointer user_data)
       p2p_peer_get_id (e->peer));
   e->swarm->counters->peers_connected++;
   announce_to_peer (e->swarm, e);
+  p2p_scheduler_peer_announced (e->swarm->sched, e);
 }
 
 /* Adds a connection to @remote; when one exists already (both sides
@@ -357,8 +335,9 @@ add_peer (P2pSwarm * swarm, P2pPeerConnection * conn,
   name = p2p_tracker_id_to_ascii (remote);
   e->peer = p2p_peer_new (conn, name, swarm->config.stall_timeout_ms,
       &peer_callbacks, e);
-  g_free (name);
   g_hash_table_insert (swarm->peers, &e->id, e);
+  p2p_scheduler_add_peer (swarm->sched, e, name);
+  g_free (name);
   /* A peer that is open already is told at once. */
   if (p2p_peer_connection_get_state (conn) == P2P_PEER_CONNECTION_STATE_OPEN)
     on_connection_open (conn, e);
@@ -381,187 +360,152 @@ p2p_swarm_get_peer_count (P2pSwarm * swarm)
   return n;
 }
 
-/* --- downloads ----------------------------------------------------------- */
+/* --- segment jobs: the scheduler's view of peers and cache --------------- */
 
-static PeerEntry *
-pick_peer (P2pSwarm * swarm, gint64 segment_id, GHashTable * tried)
+static gint64
+sched_now (gpointer user_data)
 {
-  GHashTableIter it;
-  PeerEntry *e, *best = NULL;
-  guint n_best = 0;
-
-  g_hash_table_iter_init (&it, swarm->peers);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e)) {
-    if (!p2p_peer_is_open (e->peer) || p2p_peer_is_downloading (e->peer)
-        || !p2p_peer_has_segment (e->peer, segment_id)
-        || (tried && g_hash_table_contains (tried, e)))
-      continue;
-    /* fewest failures first, then a random one among equals (reservoir) */
-    if (!best || p2p_peer_get_strikes (e->peer) <
-        p2p_peer_get_strikes (best->peer)) {
-      best = e;
-      n_best = 1;
-    } else if (p2p_peer_get_strikes (e->peer) ==
-        p2p_peer_get_strikes (best->peer)
-        && g_random_int_range (0, ++n_best) == 0) {
-      best = e;
-    }
-  }
-  return best;
-}
-
-gboolean
-p2p_swarm_can_download (P2pSwarm * swarm, gint64 segment_id)
-{
-  return !swarm->closed && !g_hash_table_contains (swarm->downloads, &segment_id)
-      && pick_peer (swarm, segment_id, NULL) != NULL;
-}
-
-static void
-start_download (P2pSwarm * swarm, Download * d)
-{
-  PeerEntry *e;
-
-  while ((e = pick_peer (swarm, d->segment_id, d->tried))) {
-    g_hash_table_add (d->tried, e);
-    if (p2p_peer_request (e->peer, d->segment_id)) {
-      d->current = e;
-      return;
-    }
-  }
-  finish_download (swarm, d, NULL);
-}
-
-gboolean
-p2p_swarm_download (P2pSwarm * swarm, gint64 segment_id, gint64 expected_size,
-    P2pSwarmDownloadFunc func, gpointer user_data)
-{
-  Download *d;
-
-  if (!p2p_swarm_can_download (swarm, segment_id))
-    return FALSE;
-  d = g_new0 (Download, 1);
-  d->segment_id = segment_id;
-  d->expected_size = expected_size;
-  d->func = func;
-  d->user_data = user_data;
-  d->tried = g_hash_table_new (NULL, NULL);
-  g_hash_table_insert (swarm->downloads, &d->segment_id, d);
-  start_download (swarm, d);
-  return TRUE;
-}
-
-/* --- waiting for peers while joining ------------------------------------- */
-
-static gboolean
-worth_waiting (P2pSwarm * swarm)
-{
-  gint64 age = g_get_monotonic_time () - swarm->created;
-
-  if (swarm->others < 0)
-    return age < TRACKER_REPLY_WAIT_US;
-  return swarm->others > 0 && age < JOIN_WINDOW_US;
-}
-
-static void schedule_wait_timer (P2pSwarm * swarm);
-
-/* An open peer is fetching it over HTTP right now: it will have it soon,
- * and one origin fetch for the swarm is better than two. */
-static gboolean
-peer_is_loading (P2pSwarm * swarm, gint64 segment_id)
-{
-  GHashTableIter it;
-  PeerEntry *e;
-
-  g_hash_table_iter_init (&it, swarm->peers);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
-    if (p2p_peer_is_open (e->peer)
-        && p2p_peer_is_loading_segment (e->peer, segment_id))
-      return TRUE;
-  return FALSE;
-}
-
-/* Starts the downloads peers can now serve and hands the expired waits
- * back (NULL: use HTTP). */
-static void
-check_waiters (P2pSwarm * swarm)
-{
-  gint64 now = g_get_monotonic_time ();
-  gboolean waiting = worth_waiting (swarm);
-
-  for (guint i = 0; i < swarm->waiters->len;) {
-    Waiter *w = g_ptr_array_index (swarm->waiters, i);
-
-    if (p2p_swarm_can_download (swarm, w->segment_id)) {
-      g_ptr_array_remove_index (swarm->waiters, i);
-      p2p_swarm_download (swarm, w->segment_id, w->expected_size, w->func,
-          w->user_data);
-      g_free (w);
-    } else if ((!waiting && !peer_is_loading (swarm, w->segment_id))
-        || now >= w->deadline) {
-      g_ptr_array_remove_index (swarm->waiters, i);
-      w->func (swarm, w->segment_id, NULL, w->user_data);
-      g_free (w);
-    } else {
-      i++;
-    }
-  }
-  schedule_wait_timer (swarm);
+  return g_get_monotonic_time ();
 }
 
 static gboolean
-on_wait_timer (gpointer user_data)
+on_sched_timer (gpointer user_data)
 {
   P2pSwarm *swarm = user_data;
 
-  g_clear_pointer (&swarm->wait_timer, g_source_unref);
-  check_waiters (swarm);
+  g_clear_pointer (&swarm->sched_timer, g_source_unref);
+  p2p_scheduler_tick (swarm->sched);
   return G_SOURCE_REMOVE;
 }
 
 static void
-schedule_wait_timer (P2pSwarm * swarm)
+sched_wake_at (gint64 when, gpointer user_data)
 {
-  if (swarm->wait_timer) {
-    g_source_destroy (swarm->wait_timer);
-    g_clear_pointer (&swarm->wait_timer, g_source_unref);
+  P2pSwarm *swarm = user_data;
+  gint64 delay;
+
+  if (swarm->sched_timer) {
+    g_source_destroy (swarm->sched_timer);
+    g_clear_pointer (&swarm->sched_timer, g_source_unref);
   }
-  if (swarm->waiters->len == 0)
+  if (when < 0 || swarm->closed)
     return;
-  /* a tick is enough: deadlines are seconds apart */
-  swarm->wait_timer = g_timeout_source_new (100);
-  g_source_set_callback (swarm->wait_timer, on_wait_timer, swarm, NULL);
-  g_source_attach (swarm->wait_timer, swarm_context (swarm));
+  delay = MAX (when - g_get_monotonic_time (), 0);
+  swarm->sched_timer = g_timeout_source_new ((guint) ((delay + 999) / 1000));
+  g_source_set_callback (swarm->sched_timer, on_sched_timer, swarm, NULL);
+  g_source_attach (swarm->sched_timer, swarm_context (swarm));
 }
 
-gboolean
-p2p_swarm_download_or_wait (P2pSwarm * swarm, gint64 segment_id,
-    gint64 expected_size, P2pSwarmDownloadFunc func, gpointer user_data)
+static gboolean
+sched_peer_is_open (gpointer peer, gpointer user_data)
 {
-  Waiter *w;
+  return p2p_peer_is_open (((PeerEntry *) peer)->peer);
+}
 
-  gint64 now = g_get_monotonic_time ();
+static gboolean
+sched_peer_has (gpointer peer, gint64 segment_id, gpointer user_data)
+{
+  return p2p_peer_has_segment (((PeerEntry *) peer)->peer, segment_id);
+}
 
-  if (swarm->closed)
-    return FALSE;
-  if (p2p_swarm_download (swarm, segment_id, expected_size, func, user_data))
-    return TRUE;
-  w = g_new0 (Waiter, 1);
-  if (peer_is_loading (swarm, segment_id))
-    w->deadline = now + LOADING_WAIT_US;
-  else if (worth_waiting (swarm))
-    w->deadline = MIN (now + JOIN_WAIT_US, swarm->created + JOIN_WINDOW_US);
-  else {
-    g_free (w);
-    return FALSE;
+static gboolean
+sched_peer_is_loading (gpointer peer, gint64 segment_id, gpointer user_data)
+{
+  return p2p_peer_is_loading_segment (((PeerEntry *) peer)->peer, segment_id);
+}
+
+static gboolean
+sched_peer_request (gpointer peer, gint64 segment_id, gpointer user_data)
+{
+  return p2p_peer_request (((PeerEntry *) peer)->peer, segment_id);
+}
+
+static GBytes *
+sched_peer_cancel (gpointer peer, gpointer user_data)
+{
+  return p2p_peer_cancel_download_keep (((PeerEntry *) peer)->peer);
+}
+
+static gboolean
+sched_have (gint64 segment_id, gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+
+  return p2p_segment_cache_contains (swarm->cache, swarm->info_hash,
+      segment_id);
+}
+
+static gboolean
+sched_check (gint64 segment_id, GBytes * data, gint64 expected_size,
+    gpointer user_data)
+{
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (data, &len);
+
+  return p2p_segment_check (bytes, len, expected_size, NULL);
+}
+
+static void
+sched_store (gint64 segment_id, GBytes * data, gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+  GError *error = NULL;
+
+  if (!p2p_segment_cache_put (swarm->cache, swarm->info_hash, segment_id,
+          data, swarm->config.live, &error)) {
+    g_debug ("swarm %s: segment %" G_GINT64_FORMAT " not kept: %s",
+        swarm->info_hash, segment_id, error->message);
+    g_error_free (error);
+    return;
   }
-  w->segment_id = segment_id;
-  w->expected_size = expected_size;
-  w->func = func;
-  w->user_data = user_data;
-  g_ptr_array_add (swarm->waiters, w);
-  schedule_wait_timer (swarm);
-  return TRUE;
+  p2p_swarm_announce_holdings (swarm);
+}
+
+static const P2pSchedulerOps sched_ops = {
+  sched_now, sched_wake_at, sched_peer_is_open, sched_peer_has,
+  sched_peer_is_loading, sched_peer_request, sched_peer_cancel, sched_have,
+  sched_check, sched_store,
+};
+
+void
+p2p_swarm_fetch (P2pSwarm * swarm, gint64 segment_id, gdouble duration,
+    gint64 expected_size, gpointer consumer)
+{
+  if (swarm->closed) {
+    swarm->config.consumer_ops->go_http (consumer, FALSE);
+    return;
+  }
+  p2p_scheduler_fetch (swarm->sched, segment_id, duration, expected_size,
+      consumer);
+}
+
+void
+p2p_swarm_http_done (P2pSwarm * swarm, gint64 segment_id, GBytes * data,
+    gint64 requested, gint64 first_byte, gint64 done)
+{
+  if (!swarm->closed)
+    p2p_scheduler_http_done (swarm->sched, segment_id, data, requested,
+        first_byte, done);
+}
+
+void
+p2p_swarm_range_done (P2pSwarm * swarm, gint64 segment_id, guint token,
+    GBytes * data)
+{
+  if (!swarm->closed)
+    p2p_scheduler_range_done (swarm->sched, segment_id, token, data);
+}
+
+gint64
+p2p_swarm_get_buffer_us (P2pSwarm * swarm)
+{
+  return swarm->closed ? 0 : p2p_scheduler_get_buffer_us (swarm->sched);
+}
+
+const P2pSchedulerCounters *
+p2p_swarm_get_scheduler_counters (P2pSwarm * swarm)
+{
+  return swarm->closed ? NULL : p2p_scheduler_get_counters (swarm->sched);
 }
 
 static void
@@ -575,7 +519,6 @@ on_tracker_reply (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
     return;
   /* the counts include us */
   swarm->others = MAX (swarm->others, (gint) MIN (total - 1, G_MAXINT));
-  check_waiters (swarm);
 }
 
 /* --- trackers: offers and answers ---------------------------------------- */
@@ -881,13 +824,18 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
       (GDestroyNotify) pending_offer_free);
   swarm->answers =
       g_ptr_array_new_with_free_func ((GDestroyNotify) pending_answer_free);
-  swarm->downloads = g_hash_table_new (g_int64_hash, g_int64_equal);
   swarm->loading = g_array_new (FALSE, FALSE, sizeof (gint64));
   swarm->cancellable = g_cancellable_new ();
   swarm->dead = g_ptr_array_new ();
   swarm->created = g_get_monotonic_time ();
   swarm->others = -1;
-  swarm->waiters = g_ptr_array_new ();
+  {
+    gchar *self = p2p_tracker_id_to_ascii (peer_id);
+
+    swarm->sched = p2p_scheduler_new (self, &sched_ops, config->consumer_ops,
+        swarm);
+    g_free (self);
+  }
 
   for (guint i = 0; i < trackers->len; i++) {
     P2pTrackerClient *t = g_ptr_array_index (trackers, i);
@@ -936,7 +884,6 @@ p2p_swarm_close (P2pSwarm * swarm)
 {
   GHashTableIter it;
   PeerEntry *e;
-  Download *d;
 
   if (swarm->closed)
     return;
@@ -955,27 +902,17 @@ p2p_swarm_close (P2pSwarm * swarm)
     g_source_destroy (swarm->reap_idle);
   reap_dead (swarm);
 
-  if (swarm->wait_timer) {
-    g_source_destroy (swarm->wait_timer);
-    g_source_unref (swarm->wait_timer);
-  }
-  for (guint i = 0; i < swarm->waiters->len; i++) {
-    Waiter *w = g_ptr_array_index (swarm->waiters, i);
-
-    w->func (swarm, w->segment_id, NULL, w->user_data);
-    g_free (w);
-  }
-  g_ptr_array_unref (swarm->waiters);
-  g_hash_table_iter_init (&it, swarm->downloads);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & d)) {
-    d->func (swarm, d->segment_id, NULL, d->user_data);
-    g_hash_table_destroy (d->tried);
-    g_free (d);
-  }
-  g_hash_table_destroy (swarm->downloads);
+  /* peers first: freeing one calls nothing back, so the scheduler sees no
+   * event while it tells its waiting consumers to use HTTP */
   g_hash_table_iter_init (&it, swarm->peers);
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
     peer_entry_free (e);
+  g_hash_table_remove_all (swarm->peers);
+  if (swarm->sched_timer) {
+    g_source_destroy (swarm->sched_timer);
+    g_clear_pointer (&swarm->sched_timer, g_source_unref);
+  }
+  p2p_scheduler_free (g_steal_pointer (&swarm->sched));
   g_hash_table_destroy (swarm->peers);
   g_hash_table_destroy (swarm->offers);
   /* pending async accepts end with a cancellation and free themselves */

@@ -12,6 +12,7 @@
 #include "cache/p2p-segment-cache.h"
 #include "tracker/p2p-tracker-client.h"
 #include "p2p-transport.h"
+#include "p2p-scheduler.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,10 @@ typedef struct {
   gboolean upload;
   guint stall_timeout_ms;       /* a download with no bytes for this long fails */
   guint offers_per_announce;
+  guint max_uploads;            /* at once, 0 = no limit */
+  gboolean live;                /* segments enter the cache as live ones */
+  /* how the swarm answers the requests of p2p_swarm_fetch() */
+  const P2pConsumerOps *consumer_ops;
 } P2pSwarmConfig;
 
 /* Figures the swarm adds to (owned by the manager, manager thread). */
@@ -31,10 +36,6 @@ typedef struct {
   guint64 peers_connected;      /* ever */
   guint64 peers_dropped;        /* for bad data or protocol errors */
 } P2pSwarmCounters;
-
-/* @segment_id's download ended: @data is the checked segment or NULL. */
-typedef void (*P2pSwarmDownloadFunc) (P2pSwarm * swarm, gint64 segment_id,
-    GBytes * data, gpointer user_data);
 
 P2pSwarm *p2p_swarm_new (const gchar * info_hash,
     const gchar * stream_swarm_id, const P2pTrackerId * peer_id,
@@ -51,20 +52,19 @@ void p2p_swarm_close (P2pSwarm * swarm);
 const gchar *p2p_swarm_get_info_hash (P2pSwarm * swarm);
 guint p2p_swarm_get_peer_count (P2pSwarm * swarm);
 
-/* TRUE when an open peer announced @segment_id and is free to send it. */
-gboolean p2p_swarm_can_download (P2pSwarm * swarm, gint64 segment_id);
-/* Starts a download from the best peer holding @segment_id, trying the next
- * one when a peer fails; @func runs once, with NULL when no peer could
- * deliver a segment of @expected_size bytes (-1 = unknown) that passed the
- * container check.  Returns FALSE (and never calls @func) when no peer has it. */
-gboolean p2p_swarm_download (P2pSwarm * swarm, gint64 segment_id,
-    gint64 expected_size, P2pSwarmDownloadFunc func, gpointer user_data);
-
-/* Like p2p_swarm_download(), but while the swarm is joining and others
- * watch the stream it also waits a little for a peer to offer the segment;
- * then @func gets NULL when none did in time.  FALSE: go to HTTP now. */
-gboolean p2p_swarm_download_or_wait (P2pSwarm * swarm, gint64 segment_id,
-    gint64 expected_size, P2pSwarmDownloadFunc func, gpointer user_data);
+/* A request of @consumer for @segment_id: answered through the consumer
+ * ops of the configuration (the segment, or "use HTTP"), maybe at once. */
+void p2p_swarm_fetch (P2pSwarm * swarm, gint64 segment_id, gdouble duration,
+    gint64 expected_size, gpointer consumer);
+/* Outcomes of the HTTP fetches the consumer ops were asked for. */
+void p2p_swarm_http_done (P2pSwarm * swarm, gint64 segment_id, GBytes * data,
+    gint64 requested, gint64 first_byte, gint64 done);
+void p2p_swarm_range_done (P2pSwarm * swarm, gint64 segment_id, guint token,
+    GBytes * data);
+/* What the playback model thinks the player holds ahead (us). */
+gint64 p2p_swarm_get_buffer_us (P2pSwarm * swarm);
+const P2pSchedulerCounters *p2p_swarm_get_scheduler_counters (P2pSwarm *
+    swarm);
 
 /* We started (@loading TRUE) or ended fetching @segment_id over HTTP. */
 void p2p_swarm_set_loading (P2pSwarm * swarm, gint64 segment_id,
