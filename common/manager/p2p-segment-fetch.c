@@ -305,6 +305,8 @@ p2p_segment_fetch_start (P2pSegmentRequest * req)
         req->segment_id);
     req->counters->cache_bytes += g_bytes_get_size (cached);
     req->counters->segments_cache++;
+    if (req->swarm)
+      p2p_swarm_served (req->swarm, req->segment_id, req->duration);
     changed (req);
     deliver_bytes (req, cached);
     g_bytes_unref (cached);

@@ -20,6 +20,10 @@ G_BEGIN_DECLS
 /* Share of choices given to an unproven peer, so that new peers get
  * measured without betting playback on them. */
 #define P2P_SCHED_EXPLORE 0.15
+/* The elected fetcher of a segment fetches it this long before it is due
+ * at the latest: at once at a live edge (buffers of a few segments), later
+ * with a deep VOD buffer. */
+#define P2P_SCHED_ELECTED_LEAD_US (10 * G_USEC_PER_SEC)
 
 /* The origin as measured by this swarm's HTTP fetches. */
 typedef struct {

@@ -275,11 +275,10 @@ wait_limit (P2pScheduler * s, Job * job, gint64 t, gboolean holder_busy)
       loading = TRUE;
   /* someone holds it or fetches it now: worth waiting while HTTP could
    * still make the deadline */
-  if (holder_busy || loading)
+  if (holder_busy || loading
+      || (s->ops.peers_expected && s->ops.peers_expected (s->user_data)))
     return job->deadline - http_est - P2P_SCHED_MARGIN_US;
   rank = election_rank (s, job->id);
-  if (rank == 0)
-    return t;
   return p2p_sched_backup_time (job->deadline, http_est, rank);
 }
 
@@ -322,6 +321,9 @@ decide (P2pScheduler * s, Job * job)
       break;
     }
     rec = g_array_index (cands, P2pSchedCandidate, i).handle;
+    g_debug ("segment %" G_GINT64_FORMAT ": from peer %s (%u candidates, "
+        "due in %" G_GINT64_FORMAT " ms)", job->id, rec->name, cands->len,
+        (deadline - t) / 1000);
     if (start_peer (s, job, rec)) {
       g_array_unref (cands);
       return;
@@ -337,6 +339,11 @@ decide (P2pScheduler * s, Job * job)
     return;
   }
   limit = wait_limit (s, job, t, holder_busy);
+  g_debug ("segment %" G_GINT64_FORMAT ": no peer in time (%u peers, "
+      "holder busy %d, due in %" G_GINT64_FORMAT " ms): %s %" G_GINT64_FORMAT
+      " ms", job->id, g_hash_table_size (s->peers), holder_busy,
+      (job->deadline - t) / 1000, limit > t ? "wait" : "HTTP after",
+      MAX (limit - t, 0) / 1000);
   if (limit > t) {
     job->state = JOB_WAITING;
     job->wait_until = limit;
@@ -364,6 +371,9 @@ hand_over (P2pScheduler * s, Job * job)
   p2p_peer_stats_add_strike (&rec->stats, t);
   refuse (job, rec, NO_DEADLINE);
   s->counters.handovers++;
+  g_debug ("segment %" G_GINT64_FORMAT ": peer %s too slow (%" G_GINT64_FORMAT
+      " of %" G_GINT64_FORMAT " bytes), handing over", job->id, rec->name,
+      job->received, job->total);
   job->state = JOB_RANGE;
   partial = s->ops.peer_cancel (rec->handle, s->user_data);
   if (partial && g_bytes_get_size (partial) > 0 && job->total > 0
@@ -602,6 +612,17 @@ p2p_scheduler_fetch (P2pScheduler * s, gint64 segment_id, gdouble duration,
     decide (s, job);
   else if (job->state == JOB_PEER)
     check_transfer (s, job);
+  try_prefetch (s);
+  reschedule (s);
+}
+
+void
+p2p_scheduler_served (P2pScheduler * s, gint64 segment_id, gdouble duration)
+{
+  gint64 t = now (s);
+
+  p2p_playback_model_request (&s->model, t, segment_id);
+  p2p_playback_model_delivered (&s->model, t, duration);
   try_prefetch (s);
   reschedule (s);
 }

@@ -53,6 +53,9 @@ typedef struct {
   gboolean (*check) (gint64 segment_id, GBytes * data, gint64 expected_size,
       gpointer user_data);
   void (*store) (gint64 segment_id, GBytes * data, gpointer user_data);
+  /* Peers are on their way (the tracker says others watch and connections
+   * are being made): worth waiting for while HTTP could still make it. */
+  gboolean (*peers_expected) (gpointer user_data);
 } P2pSchedulerOps;
 
 typedef struct {
@@ -105,6 +108,10 @@ void p2p_scheduler_peer_done (P2pScheduler * sched, gpointer peer,
  * or -1).  It is answered through the consumer ops, possibly at once. */
 void p2p_scheduler_fetch (P2pScheduler * sched, gint64 segment_id,
     gdouble duration, gint64 expected_size, gpointer consumer);
+/* A consumer's request was served from the cache at once: the playback
+ * model counts it (and prefetch looks further ahead). */
+void p2p_scheduler_served (P2pScheduler * sched, gint64 segment_id,
+    gdouble duration);
 /* The consumer's own HTTP fetch (go_http) ended: the whole segment, or
  * NULL.  @requested/@first_byte/@done time it (clock us, -1 unknown). */
 void p2p_scheduler_http_done (P2pScheduler * sched, gint64 segment_id,

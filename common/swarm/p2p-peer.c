@@ -45,6 +45,7 @@ struct _P2pPeer
   guint strikes;
   gint64 next_request_id;
   gboolean failed;
+  gboolean announced;           /* the remote sent its list at least once */
 };
 
 static void fail_peer (P2pPeer * peer, GError * error);
@@ -362,6 +363,7 @@ handle_command (P2pPeer * peer, P2pPeerCommand * cmd)
     case P2P_PEER_CMD_SEGMENTS_ANNOUNCEMENT:
       set_from_array (peer->loaded, cmd->loaded);
       set_from_array (peer->loading, cmd->loading);
+      peer->announced = TRUE;
       if (peer->callbacks.announced)
         peer->callbacks.announced (peer, peer->user_data);
       break;
@@ -540,6 +542,12 @@ gboolean
 p2p_peer_is_loading_segment (P2pPeer * peer, gint64 segment_id)
 {
   return g_hash_table_contains (peer->loading, &segment_id);
+}
+
+gboolean
+p2p_peer_has_announced (P2pPeer * peer)
+{
+  return peer->announced;
 }
 
 gboolean

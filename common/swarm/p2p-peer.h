@@ -60,6 +60,7 @@ gboolean p2p_peer_is_open (P2pPeer * peer);
 gboolean p2p_peer_has_segment (P2pPeer * peer, gint64 segment_id);
 gboolean p2p_peer_is_loading_segment (P2pPeer * peer, gint64 segment_id);
 gboolean p2p_peer_is_downloading (P2pPeer * peer);
+gboolean p2p_peer_has_announced (P2pPeer * peer);
 guint p2p_peer_get_strikes (P2pPeer * peer);
 void p2p_peer_add_strike (P2pPeer * peer);
 

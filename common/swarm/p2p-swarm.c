@@ -15,6 +15,9 @@
 /* A peer whose failures (decaying, see p2p-peer-stats.h) reach this is
  * dropped, which makes room for another within max-peers. */
 #define MAX_STRIKES 3.0
+/* How long after joining a swarm others announced by the tracker are
+ * expected to connect (offers, ICE and DTLS take about a second). */
+#define PEERS_EXPECTED_US (8 * G_USEC_PER_SEC)
 
 typedef struct {
   P2pSwarm *swarm;
@@ -461,10 +464,29 @@ sched_store (gint64 segment_id, GBytes * data, gpointer user_data)
   p2p_swarm_announce_holdings (swarm);
 }
 
+/* While the swarm is young and the tracker says others watch, peers are on
+ * their way (offers out, ICE under way). */
+static gboolean
+sched_peers_expected (gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+
+  GHashTableIter it;
+  PeerEntry *e;
+  gint announced = 0;
+
+  if (g_get_monotonic_time () - swarm->created >= PEERS_EXPECTED_US)
+    return FALSE;
+  g_hash_table_iter_init (&it, swarm->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
+    announced += p2p_peer_is_open (e->peer) && p2p_peer_has_announced (e->peer);
+  return swarm->others > announced;
+}
+
 static const P2pSchedulerOps sched_ops = {
   sched_now, sched_wake_at, sched_peer_is_open, sched_peer_has,
   sched_peer_is_loading, sched_peer_request, sched_peer_cancel, sched_have,
-  sched_check, sched_store,
+  sched_check, sched_store, sched_peers_expected,
 };
 
 void
@@ -477,6 +499,13 @@ p2p_swarm_fetch (P2pSwarm * swarm, gint64 segment_id, gdouble duration,
   }
   p2p_scheduler_fetch (swarm->sched, segment_id, duration, expected_size,
       consumer);
+}
+
+void
+p2p_swarm_served (P2pSwarm * swarm, gint64 segment_id, gdouble duration)
+{
+  if (!swarm->closed)
+    p2p_scheduler_served (swarm->sched, segment_id, duration);
 }
 
 void

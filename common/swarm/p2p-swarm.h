@@ -56,6 +56,8 @@ guint p2p_swarm_get_peer_count (P2pSwarm * swarm);
  * ops of the configuration (the segment, or "use HTTP"), maybe at once. */
 void p2p_swarm_fetch (P2pSwarm * swarm, gint64 segment_id, gdouble duration,
     gint64 expected_size, gpointer consumer);
+/* A request for @segment_id was served from the cache. */
+void p2p_swarm_served (P2pSwarm * swarm, gint64 segment_id, gdouble duration);
 /* Outcomes of the HTTP fetches the consumer ops were asked for. */
 void p2p_swarm_http_done (P2pSwarm * swarm, gint64 segment_id, GBytes * data,
     gint64 requested, gint64 first_byte, gint64 done);
