@@ -37,6 +37,7 @@ typedef struct {
   P2pPeerConnection *connection;
   P2pTrackerId id;
   gboolean we_offered;
+  gboolean dropped;             /* out of the table, closed, freed soon */
 } PeerEntry;
 
 typedef struct {
@@ -160,13 +161,25 @@ p2p_swarm_set_loading (P2pSwarm * swarm, gint64 segment_id, gboolean loading)
 
 static void on_connection_open (P2pPeerConnection * conn, gpointer user_data);
 
+/* Only for dropped entries: nothing of theirs can call us any more. */
 static void
 peer_entry_free (PeerEntry * e)
 {
-  g_signal_handlers_disconnect_by_func (e->connection, on_connection_open, e);
-  g_object_unref (e->connection);
+  g_assert (e->dropped);
   p2p_peer_free (e->peer);
+  g_object_unref (e->connection);
   g_free (e);
+}
+
+/* Cuts every tie between @e and its connection, closing the connection now
+ * (the remote learns it at once): whatever the connection queued before
+ * reaches nobody.  An upload running ends here (its pin released). */
+static void
+peer_entry_detach (PeerEntry * e)
+{
+  e->dropped = TRUE;
+  g_signal_handlers_disconnect_by_func (e->connection, on_connection_open, e);
+  p2p_peer_close (e->peer);
 }
 
 static gboolean
@@ -181,33 +194,55 @@ reap_dead (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Peers are freed from an idle: this may run inside one of their
- * callbacks. */
+/* Drops @e exactly once, whatever asks first (its connection closing, a
+ * stall, bad bytes, a newer connection from the same remote, the swarm
+ * leaving) and whatever asks later.  The entry is detached at once and
+ * freed from an idle, because this may run inside one of its callbacks. */
 static void
 drop_peer (P2pSwarm * swarm, PeerEntry * e, gboolean bad)
 {
   GHashTableIter it;
   Download *d;
+  GPtrArray *orphans = NULL;
 
-  if (!g_hash_table_steal (swarm->peers, &e->id))
+  if (e->dropped)
     return;
+  /* by id, but only this entry: a newer connection from the same remote
+   * may hold the id by now */
+  if (g_hash_table_lookup (swarm->peers, &e->id) == e)
+    g_hash_table_remove (swarm->peers, &e->id);
   if (bad)
     swarm->counters->peers_dropped++;
   g_debug ("swarm %s: dropping peer %s%s", swarm->info_hash,
       p2p_peer_get_id (e->peer), bad ? " (misbehaved)" : "");
+  peer_entry_detach (e);
   g_ptr_array_add (swarm->dead, e);
   if (!swarm->reap_idle) {
     swarm->reap_idle = g_idle_source_new ();
+    /* not below the connections' events: a busy context must not pile up
+     * dead peers */
+    g_source_set_priority (swarm->reap_idle, G_PRIORITY_DEFAULT);
     g_source_set_callback (swarm->reap_idle, reap_dead, swarm, NULL);
     g_source_attach (swarm->reap_idle, swarm_context (swarm));
   }
-  /* downloads that were waiting on it move on */
+  /* downloads that were waiting on it move on (the closed peer does not
+   * report them) */
   g_hash_table_iter_init (&it, swarm->downloads);
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & d)) {
     g_hash_table_remove (d->tried, e);
-    if (d->current == e)
+    if (d->current == e) {
       d->current = NULL;
+      if (!orphans)
+        orphans = g_ptr_array_new ();
+      g_ptr_array_add (orphans, d);
+    }
   }
+  /* outside the iteration: a download may finish, and its callback start
+   * others or even close the swarm */
+  for (guint i = 0; orphans && i < orphans->len && !swarm->closed; i++)
+    start_download (swarm, g_ptr_array_index (orphans, i));
+  if (orphans)
+    g_ptr_array_unref (orphans);
 }
 
 static void check_waiters (P2pSwarm * swarm);
@@ -973,9 +1008,12 @@ p2p_swarm_close (P2pSwarm * swarm)
     g_free (d);
   }
   g_hash_table_destroy (swarm->downloads);
+  /* every data channel closes now, so that peers learn at once */
   g_hash_table_iter_init (&it, swarm->peers);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e)) {
+    peer_entry_detach (e);
     peer_entry_free (e);
+  }
   g_hash_table_destroy (swarm->peers);
   g_hash_table_destroy (swarm->offers);
   /* pending async accepts end with a cancellation and free themselves */
