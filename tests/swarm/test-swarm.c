@@ -188,6 +188,7 @@ typedef struct {
   P2pPeerConnection *conn;
   P2pPeer *peer;
   P2pTrackerId offer_id;
+  P2pTrackerId from;            /* the offerer, for an offer we accepted */
   gchar *sdp;
   gboolean offered;             /* we made it */
   gboolean answered;            /* an answer arrived for it */
@@ -295,19 +296,11 @@ on_r_answer_made (GObject * src, GAsyncResult * res, gpointer user_data)
   Link *l = user_data;
   g_autofree gchar *sdp =
       p2p_peer_connection_accept_offer_finish (l->conn, res, NULL);
-  P2pTrackerId info_hash;
 
   g_assert_nonnull (sdp);
-  make_id (&info_hash, INFO_HASH);
   l->answered = TRUE;
-  {
-    P2pTrackerId to;
-
-    /* the offer's sender, kept in offer_id's neighbour */
-    to = *(P2pTrackerId *) g_object_get_data (G_OBJECT (l->conn), "from");
-    g_assert_true (p2p_tracker_client_send_answer (l->r->tracker, &info_hash,
-            &l->r->id, &to, &l->offer_id, sdp, NULL));
-  }
+  g_assert_true (p2p_tracker_client_send_answer (l->r->tracker,
+          &l->r->info_hash, &l->r->id, &l->from, &l->offer_id, sdp, NULL));
   link_make_peer (l);
 }
 
@@ -323,9 +316,8 @@ on_r_offer (P2pTrackerClient * tracker, gpointer info_hash, gpointer from,
   l = g_new0 (Link, 1);
   l->r = r;
   l->offer_id = *(P2pTrackerId *) offer_id;
+  l->from = *(P2pTrackerId *) from;
   l->conn = p2p_transport_create_connection (r->transport);
-  g_object_set_data_full (G_OBJECT (l->conn), "from",
-      g_memdup2 (from, sizeof (P2pTrackerId)), g_free);
   g_ptr_array_add (r->links, l);
   p2p_peer_connection_accept_offer_async (l->conn, sdp, NULL,
       on_r_answer_made, l);
@@ -412,16 +404,20 @@ remote_announce (Remote * r, gboolean offer)
 static gboolean
 link_open (Link * l)
 {
-  return l->peer && p2p_peer_is_open (l->peer);
+  return l && l->peer && p2p_peer_is_open (l->peer);
 }
 
-/* R offers, S answers, the channel opens. */
+/* R offers, S answers, the channel opens.  The tracker hands an offer to
+ * one random peer of the swarm: with other remotes in it, R tries again. */
 static Link *
 remote_connect (Remote * r)
 {
-  Link *l = remote_announce (r, TRUE);
+  Link *l = NULL;
 
-  WAIT_UNTIL (link_open (l), WAIT_MS);
+  for (guint i = 0; i < 20 && !link_open (l); i++) {
+    l = remote_announce (r, TRUE);
+    WAIT_UNTIL (link_open (l), 300);
+  }
   g_assert_true (link_open (l));
   return l;
 }
@@ -434,6 +430,18 @@ link_announce (Link * l, gint64 id)
   g_array_append_val (held, id);
   p2p_peer_announce (l->peer, held, NULL);
   g_array_unref (held);
+}
+
+/* Something S sent after now arrived: an upload is under way. */
+static void
+wait_receiving (Link * l)
+{
+  gint64 t0 = g_get_monotonic_time ();
+
+  WAIT_UNTIL (p2p_peer_connection_get_last_receive_time (l->conn) > t0,
+      WAIT_MS);
+  g_assert_cmpint (p2p_peer_connection_get_last_receive_time (l->conn), >,
+      t0);
 }
 
 typedef struct {
@@ -531,11 +539,249 @@ test_reconnect_while_dropping (Fixture * f, gconstpointer data)
   remote_free (r);
 }
 
+/* R dies (process killed) while S downloads from it: nothing says so but
+ * the stall timer; each download ends once, with NULL, and the third
+ * stall drops R, once. */
+static void
+test_dies_mid_transfer (Fixture * f, gconstpointer data)
+{
+  SwarmOpts o = { 0, 0, 300 };
+  Remote *r;
+  Link *l;
+  Got got = { 0, };
+
+  swarm_start (f, &o);
+  swarm_joined (f);
+  r = remote_new (f, HIGH_ID);
+  l = remote_connect (r);
+  r->served = make_ts (4000);   /* ~750 kB: many messages */
+  link_announce (l, 3);
+  WAIT_UNTIL (p2p_swarm_can_download (f->swarm, 3), WAIT_MS);
+  g_assert_true (p2p_swarm_download (f->swarm, 3, -1, on_swarm_download,
+          &got));
+  /* R sends at the pace S reads: S holds part of it when R dies */
+  g_object_set (r->transport, "buffered-high", (guint64) 32 * 1024,
+      "buffered-low", (guint64) 8 * 1024, NULL);
+  WAIT_UNTIL (l->lookups > 0, WAIT_MS);
+  for (guint i = 0; i < 4; i++)
+    g_main_context_iteration (NULL, FALSE);
+  p2p_fake_transport_kill (l->conn);
+  WAIT_UNTIL (got.calls > 0, WAIT_MS);
+  g_assert_cmpuint (got.calls, ==, 1);
+  g_assert_null (got.data);
+  for (guint i = 2; i <= 3; i++) {
+    if (!p2p_swarm_download (f->swarm, 3, -1, on_swarm_download, &got))
+      break;
+    WAIT_UNTIL (got.calls == i, WAIT_MS);
+    g_assert_cmpuint (got.calls, ==, i);
+  }
+  run_for (50);
+  g_assert_cmpuint (f->counters.peers_dropped, ==, 1);
+  g_assert_cmpuint (p2p_swarm_get_peer_count (f->swarm), ==, 0);
+  g_assert_false (p2p_swarm_can_download (f->swarm, 3));
+  run_for (400);
+  g_assert_cmpuint (got.calls, ==, 3);
+  remote_free (r);
+}
+
+/* R asks S for a segment and closes while S uploads it: the upload ends,
+ * its cache pin goes, R is dropped once and not counted as misbehaving. */
+static void
+test_remote_closes_during_upload (Fixture * f, gconstpointer data)
+{
+  Remote *r;
+  Link *l;
+  GBytes *seg = make_ts (8000);
+
+  /* a small send buffer: the upload waits for the remote to read */
+  g_object_set (f->transport, "buffered-high", (guint64) 64 * 1024,
+      "buffered-low", (guint64) 16 * 1024, NULL);
+  swarm_start (f, NULL);
+  swarm_joined (f);
+  g_assert_true (p2p_segment_cache_put (f->cache, INFO_HASH, 8, seg, FALSE,
+          NULL));
+  r = remote_new (f, HIGH_ID);
+  l = remote_connect (r);
+  WAIT_UNTIL (p2p_peer_has_segment (l->peer, 8), WAIT_MS);
+  g_assert_true (p2p_peer_has_segment (l->peer, 8));
+  g_assert_true (p2p_peer_request (l->peer, 8));
+  wait_receiving (l);
+  p2p_peer_free (g_steal_pointer (&l->peer));
+  WAIT_UNTIL (p2p_swarm_get_peer_count (f->swarm) == 0, WAIT_MS);
+  g_assert_cmpuint (p2p_swarm_get_peer_count (f->swarm), ==, 0);
+  run_for (100);
+  g_assert_cmpuint (f->counters.uploads, ==, 0);
+  g_assert_cmpuint (f->counters.upload_bytes, <, g_bytes_get_size (seg));
+  g_assert_cmpuint (f->counters.peers_dropped, ==, 0);
+  /* unpinned: the segment can go */
+  p2p_segment_cache_set_max_bytes (f->cache, 0);
+  g_assert_cmpuint (p2p_segment_cache_get_bytes (f->cache), ==, 0);
+  g_bytes_unref (seg);
+  remote_free (r);
+}
+
+/* Trackers forward offers to peers already connected: S answers none of
+ * them, whichever side has the lower id, and answers one offer at a time
+ * from a remote. */
+static void
+test_duplicate_offers (Fixture * f, gconstpointer data)
+{
+  const gchar *ids[] = { LOW_ID, HIGH_ID };
+
+  swarm_start (f, NULL);
+  swarm_joined (f);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++) {
+    Remote *r = remote_new (f, ids[i]);
+    Link *l1, *l2, *l3;
+
+    l1 = remote_connect (r);
+    g_assert_cmpuint (r->answers_seen, ==, 1);
+    l2 = remote_announce (r, TRUE);
+    run_for (300);
+    g_assert_cmpuint (r->answers_seen, ==, 1);
+    g_assert_false (l2->answered);
+    g_assert_true (link_open (l1));
+
+    /* gone: a new offer is welcome again, but only one of two at once */
+    p2p_peer_free (g_steal_pointer (&l1->peer));
+    WAIT_UNTIL (p2p_swarm_get_peer_count (f->swarm) == 0, WAIT_MS);
+    run_for (50);
+    l2 = remote_announce (r, TRUE);
+    l3 = remote_announce (r, TRUE);
+    WAIT_UNTIL (link_open (l2) || link_open (l3), WAIT_MS);
+    run_for (300);
+    g_assert_cmpuint (r->answers_seen, ==, 2);
+    g_assert_cmpuint (p2p_swarm_get_peer_count (f->swarm), ==, 1);
+    g_assert_cmpuint (f->counters.peers_dropped, ==, 0);
+    remote_free (r);
+    WAIT_UNTIL (p2p_swarm_get_peer_count (f->swarm) == 0, WAIT_MS);
+    run_for (50);
+  }
+}
+
+typedef struct {
+  Fixture *f;
+  gboolean closed;
+} CloseInOffer;
+
+/* Runs after S's own handler: S is accepting this offer right now. */
+static void
+close_on_offer (P2pTrackerClient * tracker, gpointer info_hash, gpointer from,
+    gpointer offer_id, const gchar * sdp, CloseInOffer * c)
+{
+  if (c->closed)
+    return;
+  c->closed = TRUE;
+  p2p_swarm_close (c->f->swarm);
+}
+
+/* S leaves with everything under way: a download from a dead peer, a
+ * wait for a segment nobody has, an upload, unanswered offers, an answer
+ * being made, a dead peer not yet freed.  Every download and wait is
+ * handed back once, every connection closes (remotes learn at once), the
+ * tracker hears "stopped". */
+static void
+test_close_with_everything_pending (Fixture * f, gconstpointer data)
+{
+  SwarmOpts o = { 0, 3, 5000 };
+  Remote *dead, *up, *late, *bad;
+  Link *ld, *lu, *lb;
+  Got got_dead = { 0, }, got_wait = { 0, }, got_bad = { 0, };
+  GBytes *seg = make_ts (8000);
+  CloseInOffer c = { f, FALSE };
+  guint peers;
+
+  g_object_set (f->transport, "buffered-high", (guint64) 64 * 1024,
+      "buffered-low", (guint64) 16 * 1024, NULL);
+  /* someone is there before S: S waits for peers while it joins */
+  late = remote_new (f, LOW_ID);
+  remote_announce (late, FALSE);
+  swarm_start (f, &o);
+  WAIT_UNTIL (server_stat (f, "peers") == 2, WAIT_MS);
+  g_assert_true (p2p_segment_cache_put (f->cache, INFO_HASH, 8, seg, FALSE,
+          NULL));
+
+  /* a download from a peer that died */
+  dead = remote_new (f, HIGH_ID);
+  ld = remote_connect (dead);
+  dead->served = make_ts (4000);
+  link_announce (ld, 3);
+  WAIT_UNTIL (p2p_swarm_can_download (f->swarm, 3), WAIT_MS);
+  p2p_fake_transport_kill (ld->conn);
+  g_assert_true (p2p_swarm_download (f->swarm, 3, -1, on_swarm_download,
+          &got_dead));
+
+  /* an upload in progress */
+  up = remote_new (f, "-PM0203-UUUUUUUUUUUU");
+  lu = remote_connect (up);
+  WAIT_UNTIL (p2p_peer_has_segment (lu->peer, 8), WAIT_MS);
+  g_assert_true (p2p_peer_request (lu->peer, 8));
+  wait_receiving (lu);
+
+  /* a peer dropped for bad bytes, then its download handed on */
+  bad = remote_new (f, "-PM0203-BBBBBBBBBBBB");
+  lb = remote_connect (bad);
+  bad->served = g_bytes_new_take (g_malloc0 (188 * 4), 188 * 4);
+  link_announce (lb, 4);
+  WAIT_UNTIL (p2p_swarm_can_download (f->swarm, 4), WAIT_MS);
+  g_assert_true (p2p_swarm_download (f->swarm, 4, 188 * 4,
+          on_swarm_download, &got_bad));
+  WAIT_UNTIL (got_bad.calls > 0, WAIT_MS);
+  g_assert_cmpuint (f->counters.peers_dropped, ==, 1);
+
+  /* a wait: the tracker said others are here */
+  g_assert_true (p2p_swarm_download_or_wait (f->swarm, 99, -1,
+          on_swarm_download, &got_wait));
+
+  /* S's offers stay unanswered (nobody accepts them) and the next offer
+   * that reaches S closes it while S accepts it */
+  peers = server_stat (f, "peers") - 1;
+  g_signal_connect (g_ptr_array_index (f->trackers, 0), "offer",
+      G_CALLBACK (close_on_offer), &c);
+  for (guint i = 0; i < 20 && !c.closed; i++) {
+    remote_announce (late, TRUE);
+    WAIT_UNTIL (c.closed, 200);
+  }
+  g_assert_true (c.closed);
+
+  g_assert_cmpuint (got_dead.calls, ==, 1);
+  g_assert_null (got_dead.data);
+  g_assert_cmpuint (got_wait.calls, ==, 1);
+  g_assert_null (got_wait.data);
+  g_assert_cmpuint (got_bad.calls, ==, 1);
+  /* the remotes alive learn at once, the tracker too */
+  WAIT_UNTIL (lu->failed, 1000);
+  g_assert_error (lu->error, P2P_PEER_ERROR, P2P_PEER_ERROR_CLOSED);
+  WAIT_UNTIL (server_stat (f, "peers") == peers, 1000);
+  g_assert_cmpint (server_stat (f, "peers"), ==, peers);
+  swarm_stop (f);
+  run_for (200);
+  g_assert_cmpuint (got_dead.calls, ==, 1);
+  g_assert_cmpuint (got_wait.calls, ==, 1);
+  /* the upload's pin went with it */
+  p2p_segment_cache_set_max_bytes (f->cache, 0);
+  g_assert_cmpuint (p2p_segment_cache_get_bytes (f->cache), ==, 0);
+  g_clear_pointer (&got_bad.data, g_bytes_unref);
+  g_bytes_unref (seg);
+  remote_free (dead);
+  remote_free (up);
+  remote_free (bad);
+  remote_free (late);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/swarm/reconnect-while-dropping", Fixture, NULL,
       fixture_setup, test_reconnect_while_dropping, fixture_teardown);
+  g_test_add ("/swarm/dies-mid-transfer", Fixture, NULL,
+      fixture_setup, test_dies_mid_transfer, fixture_teardown);
+  g_test_add ("/swarm/remote-closes-during-upload", Fixture, NULL,
+      fixture_setup, test_remote_closes_during_upload, fixture_teardown);
+  g_test_add ("/swarm/duplicate-offers", Fixture, NULL,
+      fixture_setup, test_duplicate_offers, fixture_teardown);
+  g_test_add ("/swarm/close-with-everything-pending", Fixture, NULL,
+      fixture_setup, test_close_with_everything_pending, fixture_teardown);
   return g_test_run ();
 }
