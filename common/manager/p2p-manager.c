@@ -8,6 +8,8 @@
  */
 #include "p2p-manager.h"
 
+#include <stdlib.h>
+
 #include <libsoup/soup.h>
 
 #include "p2p-http-request.h"
@@ -57,6 +59,7 @@ struct _P2pManager
   P2pSegmentCounters seg_live;
   P2pSwarmCounters swarm_live;
   gint64 last_fetch;
+  gboolean left;                /* leave_all() ran: HTTP only from now on */
 };
 
 G_DEFINE_TYPE (P2pManager, p2p_manager, GST_TYPE_OBJECT);
@@ -70,6 +73,10 @@ static P2pManager *default_manager;     /* never released */
  * at a time still arrive within a segment's duration, while more would
  * each trickle; the refused ask peers that already got it from us. */
 #define P2P_MANAGER_MAX_UPLOADS 2
+/* Leaving at the end: how long the trackers' "stopped" and the peers'
+ * channel closes may take to go out, at most. */
+#define LEAVE_TRACKERS_MS 1000
+#define LEAVE_PEERS_MS 1000
 
 typedef struct {
   P2pManager *manager;
@@ -118,6 +125,55 @@ close_swarm (P2pSwarm * swarm)
   p2p_swarm_unref (swarm);
 }
 
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+trackers_flushed (P2pManager * self)
+{
+  for (guint i = 0; i < self->tracker_clients->len; i++)
+    if (!p2p_tracker_client_is_flushed (g_ptr_array_index
+            (self->tracker_clients, i)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Manager thread.  Leaves every swarm so that nobody has to find out by
+ * timeouts: each swarm closes its data channels and announces "stopped";
+ * then the WebSockets close after those frames, and we wait (a little)
+ * for that and for the channels' closes to go out. */
+static void
+leave_all (P2pManager * self)
+{
+  gboolean late = FALSE;
+  GSource *deadline;
+
+  self->left = TRUE;
+  g_hash_table_remove_all (self->swarms);
+  if (!self->tracker_clients)
+    return;
+  for (guint i = 0; i < self->tracker_clients->len; i++)
+    p2p_tracker_client_close (g_ptr_array_index (self->tracker_clients, i));
+  deadline = g_timeout_source_new (LEAVE_TRACKERS_MS);
+  g_source_set_callback (deadline, set_flag, &late, NULL);
+  g_source_attach (deadline, self->context);
+  while (!late && !trackers_flushed (self))
+    g_main_context_iteration (self->context, TRUE);
+  g_source_destroy (deadline);
+  g_source_unref (deadline);
+  if (!late)
+    GST_DEBUG_OBJECT (self, "trackers told we left");
+  else
+    GST_INFO_OBJECT (self, "trackers did not close in time");
+  if (self->transport && P2P_IS_WEBRTC_TRANSPORT (self->transport))
+    p2p_webrtc_transport_wait_teardowns (P2P_WEBRTC_TRANSPORT
+        (self->transport), LEAVE_PEERS_MS);
+}
+
 static gpointer
 manager_thread (gpointer data)
 {
@@ -145,6 +201,7 @@ manager_thread (gpointer data)
 
   g_source_destroy (timer);
   g_source_unref (timer);
+  leave_all (self);
   g_hash_table_destroy (self->swarms);
   g_clear_pointer (&self->tracker_clients, g_ptr_array_unref);
   g_clear_object (&self->transport);
@@ -372,6 +429,63 @@ p2p_manager_new (void)
   return g_object_new (P2P_TYPE_MANAGER, NULL);
 }
 
+typedef struct {
+  P2pManager *manager;
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+} ExitJob;
+
+static gboolean
+leave_on_exit_cb (gpointer data)
+{
+  ExitJob *job = data;
+
+  leave_all (job->manager);
+  g_mutex_lock (&job->lock);
+  job->done = TRUE;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* The default manager is never released, so its swarms would end with the
+ * process, silently: peers would wait for their timeouts and the trackers
+ * would keep offering us.  At exit, its thread leaves them properly, within
+ * a bound. */
+static void
+leave_on_exit (void)
+{
+  ExitJob *job;
+  gint64 until;
+  gboolean done;
+
+  g_mutex_lock (&default_lock);
+  if (!default_manager) {
+    g_mutex_unlock (&default_lock);
+    return;
+  }
+  job = g_new0 (ExitJob, 1);
+  job->manager = gst_object_ref (default_manager);
+  g_mutex_unlock (&default_lock);
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->cond);
+  until = g_get_monotonic_time () + (LEAVE_TRACKERS_MS + LEAVE_PEERS_MS +
+      500) * G_TIME_SPAN_MILLISECOND;
+  g_main_context_invoke (job->manager->context, leave_on_exit_cb, job);
+  g_mutex_lock (&job->lock);
+  while (!job->done && g_cond_wait_until (&job->cond, &job->lock, until));
+  done = job->done;
+  g_mutex_unlock (&job->lock);
+  /* a job the manager thread did not finish in time is left to it */
+  if (done) {
+    gst_object_unref (job->manager);
+    g_mutex_clear (&job->lock);
+    g_cond_clear (&job->cond);
+    g_free (job);
+  }
+}
+
 P2pManager *
 p2p_manager_get_default (void)
 {
@@ -381,8 +495,10 @@ p2p_manager_get_default (void)
    * player zapping channels), its HTTP connections and cache stay.  Its
    * swarms leave once nothing has been fetched for a while. */
   g_mutex_lock (&default_lock);
-  if (!default_manager)
+  if (!default_manager) {
     default_manager = p2p_manager_new ();
+    atexit (leave_on_exit);
+  }
   m = gst_object_ref (default_manager);
   g_mutex_unlock (&default_lock);
   return m;
@@ -545,7 +661,7 @@ get_swarm (P2pManager * self, const gchar * info_hash,
   gchar **trackers = NULL, *stun = NULL, *turn = NULL;
   gboolean p2p;
 
-  if (swarm)
+  if (swarm || self->left)
     return swarm;
 
   GST_OBJECT_LOCK (self);

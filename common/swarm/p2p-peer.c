@@ -46,6 +46,7 @@ struct _P2pPeer
   gint64 next_request_id;
   gboolean failed;
   gboolean announced;           /* the remote sent its list at least once */
+  gboolean closed;              /* p2p_peer_close() ran */
 };
 
 static void fail_peer (P2pPeer * peer, GError * error);
@@ -501,16 +502,35 @@ p2p_peer_new (P2pPeerConnection * connection, const gchar * peer_id,
 }
 
 void
-p2p_peer_free (P2pPeer * peer)
+p2p_peer_close (P2pPeer * peer)
 {
-  if (!peer)
+  if (peer->closed)
     return;
+  peer->closed = TRUE;
+  /* failed: is_open() says no and nothing more is parsed, even if the
+   * owner keeps us around for a while */
+  peer->failed = TRUE;
   g_signal_handlers_disconnect_by_data (peer->connection, peer);
   stop_stall_timer (peer);
   if (peer->down.bytes)
     g_byte_array_unref (peer->down.bytes);
-  g_clear_pointer (&peer->up.data, g_bytes_unref);
+  memset (&peer->down, 0, sizeof (peer->down));
+  if (peer->up.active)
+    upload_end (peer, FALSE);
+  /* now, not when freed: the remote learns at once that we are gone */
   p2p_peer_connection_close (peer->connection);
+}
+
+void
+p2p_peer_free (P2pPeer * peer)
+{
+  if (!peer)
+    return;
+  if (!peer->closed) {
+    /* no callback from here on, not even the upload's */
+    peer->callbacks.uploaded = NULL;
+    p2p_peer_close (peer);
+  }
   g_object_unref (peer->connection);
   g_object_unref (peer->decoder);
   g_hash_table_destroy (peer->loaded);

@@ -52,7 +52,14 @@ typedef enum {
 P2pPeer *p2p_peer_new (P2pPeerConnection * connection, const gchar * peer_id,
     guint stall_timeout_ms, const P2pPeerCallbacks * callbacks,
     gpointer user_data);
-/* Closes the connection and frees; no callback is called any more. */
+/* Ends the peer for good and closes its connection at once (the remote
+ * learns it now).  A running download ends without downloaded(): the
+ * caller is the one who gave up on it.  A running upload ends with
+ * uploaded(), so that what it held is released.  No callback follows;
+ * the peer stays valid (closed, never open) until p2p_peer_free().
+ * Idempotent, and safe from inside any of the peer's callbacks. */
+void p2p_peer_close (P2pPeer * peer);
+/* Closes (without any callback) and frees. */
 void p2p_peer_free (P2pPeer * peer);
 
 const gchar *p2p_peer_get_id (P2pPeer * peer);

@@ -10,8 +10,13 @@
 #include "p2p-segment-check.h"
 #include "p2p-peer-stats.h"
 
-/* p2p-media-loader drops unanswered offers after about 50 s. */
-#define OFFER_LIFETIME_US (50 * G_USEC_PER_SEC)
+/* p2p-media-loader drops unanswered offers after about 50 s; so do we,
+ * closing their connections. */
+#define OFFER_LIFETIME_S 50
+/* The tracker's announce interval, within these bounds: often enough to
+ * find late joiners and renew offers, rarely enough for a big swarm. */
+#define ANNOUNCE_MIN_S 15
+#define ANNOUNCE_MAX_S 120
 /* A peer whose failures (decaying, see p2p-peer-stats.h) reach this is
  * dropped, which makes room for another within max-peers. */
 #define MAX_STRIKES 3.0
@@ -25,6 +30,7 @@ typedef struct {
   P2pPeerConnection *connection;
   P2pTrackerId id;
   gboolean we_offered;
+  gboolean dropped;             /* out of the table, closed, freed soon */
 } PeerEntry;
 
 typedef struct {
@@ -32,8 +38,18 @@ typedef struct {
   P2pPeerConnection *connection;
   P2pTrackerClient *tracker;
   P2pTrackerId offer_id;
-  gint64 created;
+  gchar *key;                   /* in swarm->offers */
+  GSource *expiry;
 } PendingOffer;
+
+/* When we announce to one tracker next. */
+typedef struct {
+  P2pSwarm *swarm;
+  P2pTrackerClient *tracker;
+  GSource *timer;
+  guint interval_s;             /* the period of @timer */
+  gint64 last;                  /* our last announce there, monotonic */
+} TrackerSlot;
 
 typedef struct {
   P2pSwarm *swarm;              /* not to be touched once cancelled */
@@ -66,7 +82,8 @@ struct _P2pSwarm
   guint uploads;                /* running now, at most config.max_uploads */
   GArray *loading;              /* ids fetched over HTTP now */
   GCancellable *cancellable;
-  GSource *announce_timer;
+  GPtrArray *slots;             /* TrackerSlot*, one per tracker */
+  guint making;                 /* offers being made for an announce */
   GPtrArray *dead;              /* PeerEntry* to free from an idle */
   GSource *reap_idle;
   gint64 created;
@@ -138,13 +155,25 @@ p2p_swarm_set_loading (P2pSwarm * swarm, gint64 segment_id, gboolean loading)
 
 static void on_connection_open (P2pPeerConnection * conn, gpointer user_data);
 
+/* Only for dropped entries: nothing of theirs can call us any more. */
 static void
 peer_entry_free (PeerEntry * e)
 {
-  g_signal_handlers_disconnect_by_func (e->connection, on_connection_open, e);
-  g_object_unref (e->connection);
+  g_assert (e->dropped);
   p2p_peer_free (e->peer);
+  g_object_unref (e->connection);
   g_free (e);
+}
+
+/* Cuts every tie between @e and its connection, closing the connection now
+ * (the remote learns it at once): whatever the connection queued before
+ * reaches nobody.  An upload running ends here (its pin released). */
+static void
+peer_entry_detach (PeerEntry * e)
+{
+  e->dropped = TRUE;
+  g_signal_handlers_disconnect_by_func (e->connection, on_connection_open, e);
+  p2p_peer_close (e->peer);
 }
 
 static gboolean
@@ -159,20 +188,30 @@ reap_dead (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Peers are freed from an idle: this may run inside one of their
- * callbacks. */
+/* Drops @e exactly once, whatever asks first (its connection closing, a
+ * stall, bad bytes, a newer connection from the same remote, the swarm
+ * leaving) and whatever asks later.  The entry is detached at once and
+ * freed from an idle, because this may run inside one of its callbacks. */
 static void
 drop_peer (P2pSwarm * swarm, PeerEntry * e, gboolean bad)
 {
-  if (!g_hash_table_steal (swarm->peers, &e->id))
+  if (e->dropped)
     return;
+  /* by id, but only this entry: a newer connection from the same remote
+   * may hold the id by now */
+  if (g_hash_table_lookup (swarm->peers, &e->id) == e)
+    g_hash_table_remove (swarm->peers, &e->id);
   if (bad)
     swarm->counters->peers_dropped++;
   g_debug ("swarm %s: dropping peer %s%s", swarm->info_hash,
       p2p_peer_get_id (e->peer), bad ? " (misbehaved)" : "");
+  peer_entry_detach (e);
   g_ptr_array_add (swarm->dead, e);
   if (!swarm->reap_idle) {
     swarm->reap_idle = g_idle_source_new ();
+    /* not below the connections' events: a busy context must not pile up
+     * dead peers */
+    g_source_set_priority (swarm->reap_idle, G_PRIORITY_DEFAULT);
     g_source_set_callback (swarm->reap_idle, reap_dead, swarm, NULL);
     g_source_attach (swarm->reap_idle, swarm_context (swarm));
   }
@@ -555,12 +594,51 @@ on_tracker_reply (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
 static void
 pending_offer_free (PendingOffer * o)
 {
+  if (o->expiry) {
+    g_source_destroy (o->expiry);
+    g_source_unref (o->expiry);
+  }
   if (o->connection) {
     p2p_peer_connection_close (o->connection);
     g_object_unref (o->connection);
   }
   g_object_unref (o->tracker);
+  g_free (o->key);
   g_free (o);
+}
+
+static gboolean
+on_offer_expired (gpointer user_data)
+{
+  PendingOffer *o = user_data;
+
+  g_debug ("swarm %s: offer %s unanswered, closing it", o->swarm->info_hash,
+      o->key);
+  /* frees @o, closing its connection */
+  g_hash_table_remove (o->swarm->offers, o->key);
+  return G_SOURCE_REMOVE;
+}
+
+static TrackerSlot *
+find_slot (P2pSwarm * swarm, P2pTrackerClient * tracker)
+{
+  for (guint i = 0; i < swarm->slots->len; i++) {
+    TrackerSlot *slot = g_ptr_array_index (swarm->slots, i);
+
+    if (slot->tracker == tracker)
+      return slot;
+  }
+  return NULL;
+}
+
+static void
+tracker_slot_free (TrackerSlot * slot)
+{
+  if (slot->timer) {
+    g_source_destroy (slot->timer);
+    g_source_unref (slot->timer);
+  }
+  g_free (slot);
 }
 
 typedef struct {
@@ -614,10 +692,11 @@ on_offer_made (GObject * source, GAsyncResult * res, gpointer user_data)
   GError *error = NULL;
   gchar *sdp = p2p_peer_connection_create_offer_finish (conn, res, &error);
 
+  if (!g_cancellable_is_cancelled (job->cancellable))
+    job->swarm->making--;
   if (sdp && !g_cancellable_is_cancelled (job->cancellable)) {
     P2pTrackerOffer offer;
     PendingOffer *o = g_new0 (PendingOffer, 1);
-    gchar *key;
 
     p2p_tracker_id_generate_offer_id (&offer.offer_id);
     offer.sdp = sdp;
@@ -626,9 +705,11 @@ on_offer_made (GObject * source, GAsyncResult * res, gpointer user_data)
     o->connection = g_object_ref (conn);
     o->tracker = g_object_ref (job->tracker);
     o->offer_id = offer.offer_id;
-    o->created = g_get_monotonic_time ();
-    key = p2p_tracker_id_to_hex (&offer.offer_id);
-    g_hash_table_insert (job->swarm->offers, key, o);
+    o->key = p2p_tracker_id_to_hex (&offer.offer_id);
+    o->expiry = g_timeout_source_new_seconds (OFFER_LIFETIME_S);
+    g_source_set_callback (o->expiry, on_offer_expired, o, NULL);
+    g_source_attach (o->expiry, swarm_context (job->swarm));
+    g_hash_table_insert (job->swarm->offers, g_strdup (o->key), o);
   } else {
     if (error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
       g_debug ("offer failed: %s", error->message);
@@ -643,17 +724,42 @@ on_offer_made (GObject * source, GAsyncResult * res, gpointer user_data)
   }
 }
 
-static void
-expire_offers (P2pSwarm * swarm)
+/* Offers for one announce: none when peers, answers under way and offers
+ * still open fill max-peers; else fewer the fuller we are (all of
+ * offers_per_announce when alone, one when nearly full). */
+static guint
+offers_wanted (P2pSwarm * swarm)
 {
-  GHashTableIter it;
-  PendingOffer *o;
-  gint64 now = g_get_monotonic_time ();
+  guint max = swarm->config.max_peers;
+  guint busy = g_hash_table_size (swarm->peers) + swarm->answers->len +
+      g_hash_table_size (swarm->offers) + swarm->making;
+  guint room, want;
 
-  g_hash_table_iter_init (&it, swarm->offers);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & o))
-    if (now - o->created > OFFER_LIFETIME_US)
-      g_hash_table_iter_remove (&it);
+  if (busy >= max)
+    return 0;
+  room = max - busy;
+  want = (swarm->config.offers_per_announce * room + max - 1) / max;
+  return MIN (want, room);
+}
+
+static gboolean on_announce_timer (gpointer user_data);
+
+static void
+schedule_announce (TrackerSlot * slot, guint delay_ms)
+{
+  if (slot->timer) {
+    g_source_destroy (slot->timer);
+    g_source_unref (slot->timer);
+  }
+  slot->timer = g_timeout_source_new (delay_ms);
+  g_source_set_callback (slot->timer, on_announce_timer, slot, NULL);
+  g_source_attach (slot->timer, swarm_context (slot->swarm));
+}
+
+static guint
+clamp_interval (guint interval_s)
+{
+  return CLAMP (interval_s, ANNOUNCE_MIN_S, ANNOUNCE_MAX_S);
 }
 
 static void
@@ -661,11 +767,17 @@ announce_to (P2pSwarm * swarm, P2pTrackerClient * tracker,
     P2pTrackerEvent event)
 {
   AnnounceJob *job;
-  guint peers = g_hash_table_size (swarm->peers);
-  guint want = 0;
+  TrackerSlot *slot = find_slot (swarm, tracker);
+  guint want;
 
   if (!p2p_tracker_client_is_connected (tracker))
-    return;
+    return;                     /* ::connected announces again */
+  /* the tracker's interval, from its last reply (until then, its
+   * client's default) */
+  slot->interval_s = clamp_interval (p2p_tracker_client_get_interval (tracker,
+          &swarm->info_hash_id));
+  slot->last = g_get_monotonic_time ();
+  schedule_announce (slot, slot->interval_s * 1000);
   if (event == P2P_TRACKER_EVENT_STARTED) {
     /* Joining: say so at once, without offers, so that the tracker's
      * reply tells within a round trip whether anyone else watches (the
@@ -680,10 +792,7 @@ announce_to (P2pSwarm * swarm, P2pTrackerClient * tracker,
     g_array_unref (probe.offers);
     event = P2P_TRACKER_EVENT_NONE;
   }
-  expire_offers (swarm);
-  if (peers < swarm->config.max_peers)
-    want = MIN (swarm->config.offers_per_announce,
-        swarm->config.max_peers - peers);
+  want = offers_wanted (swarm);
 
   job = g_new0 (AnnounceJob, 1);
   job->swarm = swarm;
@@ -698,6 +807,7 @@ announce_to (P2pSwarm * swarm, P2pTrackerClient * tracker,
     return;
   }
   job->waiting = want;
+  swarm->making += want;
   for (guint i = 0; i < want; i++) {
     P2pPeerConnection *conn = p2p_transport_create_connection (swarm->transport);
 
@@ -710,12 +820,30 @@ announce_to (P2pSwarm * swarm, P2pTrackerClient * tracker,
 static gboolean
 on_announce_timer (gpointer user_data)
 {
-  P2pSwarm *swarm = user_data;
+  TrackerSlot *slot = user_data;
 
-  for (guint i = 0; i < swarm->trackers->len; i++)
-    announce_to (swarm, g_ptr_array_index (swarm->trackers, i),
-        P2P_TRACKER_EVENT_NONE);
-  return G_SOURCE_CONTINUE;
+  g_clear_pointer (&slot->timer, g_source_unref);
+  announce_to (slot->swarm, slot->tracker, P2P_TRACKER_EVENT_NONE);
+  return G_SOURCE_REMOVE;
+}
+
+/* The tracker told its interval: the next announce keeps to it. */
+static void
+on_tracker_interval (P2pTrackerClient * tracker,
+    const P2pTrackerId * info_hash, guint interval, gint64 complete,
+    gint64 incomplete, gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+  TrackerSlot *slot = find_slot (swarm, tracker);
+  gint64 due;
+
+  if (!p2p_tracker_id_equal (info_hash, &swarm->info_hash_id) || !slot
+      || !slot->timer || clamp_interval (interval) == slot->interval_s)
+    return;
+  slot->interval_s = clamp_interval (interval);
+  due = slot->last + (gint64) slot->interval_s * G_USEC_PER_SEC;
+  schedule_announce (slot, (guint) (MAX (due - g_get_monotonic_time (), 0)
+          / 1000));
 }
 
 static void
@@ -747,6 +875,10 @@ on_tracker_answer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
   }
   g_hash_table_steal (swarm->offers, key);
   g_free (key);
+  if (o->expiry) {
+    g_source_destroy (o->expiry);
+    g_clear_pointer (&o->expiry, g_source_unref);
+  }
   if (p2p_peer_connection_set_answer (o->connection, sdp, &error)) {
     /* the peer owns the connection now: no close when the offer goes */
     add_peer (swarm, o->connection, from, TRUE);
@@ -800,6 +932,31 @@ on_answer_made (GObject * source, GAsyncResult * res, gpointer user_data)
   g_ptr_array_remove (swarm->answers, a);
 }
 
+/* Trackers forward offers to whoever is in the swarm, peers we already
+ * have included.  Such an offer is answered only when both sides offered
+ * at once and the tie-break of add_peer() keeps the remote's: the remote
+ * has the lower id and ours is not open yet.  An open connection is never
+ * replaced (p2p-media-loader keeps its first one and would destroy the
+ * new one), and one answer at a time goes to a remote. */
+static gboolean
+offer_wanted (P2pSwarm * swarm, const P2pTrackerId * from)
+{
+  PeerEntry *old = g_hash_table_lookup (swarm->peers, from);
+
+  for (guint i = 0; i < swarm->answers->len; i++) {
+    PendingAnswer *a = g_ptr_array_index (swarm->answers, i);
+
+    if (p2p_tracker_id_equal (&a->from, from))
+      return FALSE;
+  }
+  if (!old)
+    return TRUE;
+  return old->we_offered
+      && p2p_tracker_id_compare (&swarm->peer_id, from) > 0
+      && p2p_peer_connection_get_state (old->connection) !=
+      P2P_PEER_CONNECTION_STATE_OPEN;
+}
+
 static void
 on_tracker_offer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
     const P2pTrackerId * from, const P2pTrackerId * offer_id,
@@ -813,6 +970,11 @@ on_tracker_offer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
       || g_hash_table_size (swarm->peers) + swarm->answers->len >=
       swarm->config.max_peers)
     return;
+  if (!offer_wanted (swarm, from)) {
+    g_debug ("swarm %s: ignoring an offer from a peer we have",
+        swarm->info_hash);
+    return;
+  }
   g_debug ("swarm %s: accepting an offer", swarm->info_hash);
   a = g_new0 (PendingAnswer, 1);
   a->swarm = swarm;
@@ -855,6 +1017,8 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
       g_ptr_array_new_with_free_func ((GDestroyNotify) pending_answer_free);
   swarm->loading = g_array_new (FALSE, FALSE, sizeof (gint64));
   swarm->cancellable = g_cancellable_new ();
+  swarm->slots = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      tracker_slot_free);
   swarm->dead = g_ptr_array_new ();
   swarm->created = g_get_monotonic_time ();
   swarm->others = -1;
@@ -874,14 +1038,17 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
     g_signal_connect (t, "answer", G_CALLBACK (on_tracker_answer), swarm);
     g_signal_connect (t, "announce-reply", G_CALLBACK (on_tracker_reply),
         swarm);
-    announce_to (swarm, t, P2P_TRACKER_EVENT_STARTED);
+    g_signal_connect (t, "announce-reply", G_CALLBACK (on_tracker_interval),
+        swarm);
   }
-  /* Re-announce for new peers while we have room; the tracker's interval
-   * is longer, but a fresh offer set every 30 s finds late joiners sooner. */
-  swarm->announce_timer = g_timeout_source_new_seconds (30);
-  g_source_set_callback (swarm->announce_timer, on_announce_timer, swarm,
-      NULL);
-  g_source_attach (swarm->announce_timer, swarm_context (swarm));
+  for (guint i = 0; i < trackers->len; i++) {
+    TrackerSlot *slot = g_new0 (TrackerSlot, 1);
+
+    slot->swarm = swarm;
+    slot->tracker = g_ptr_array_index (trackers, i);
+    g_ptr_array_add (swarm->slots, slot);
+    announce_to (swarm, slot->tracker, P2P_TRACKER_EVENT_STARTED);
+  }
   return swarm;
 }
 
@@ -900,6 +1067,7 @@ p2p_swarm_unref (P2pSwarm * swarm)
   p2p_swarm_close (swarm);
   g_array_unref (swarm->loading);
   g_ptr_array_unref (swarm->dead);
+  g_ptr_array_unref (swarm->slots);
   g_object_unref (swarm->cancellable);
   g_ptr_array_unref (swarm->trackers);
   g_object_unref (swarm->transport);
@@ -925,17 +1093,19 @@ p2p_swarm_close (P2pSwarm * swarm)
     g_signal_handlers_disconnect_by_data (t, swarm);
     p2p_tracker_client_stop (t, &swarm->info_hash_id, &swarm->peer_id, NULL);
   }
-  g_source_destroy (swarm->announce_timer);
-  g_source_unref (swarm->announce_timer);
+  g_ptr_array_set_size (swarm->slots, 0);
   if (swarm->reap_idle)
     g_source_destroy (swarm->reap_idle);
   reap_dead (swarm);
 
-  /* peers first: freeing one calls nothing back, so the scheduler sees no
-   * event while it tells its waiting consumers to use HTTP */
+  /* every data channel closes now, so that peers learn at once; freeing a
+   * peer calls nothing back, so the scheduler sees no event while it tells
+   * its waiting consumers to use HTTP */
   g_hash_table_iter_init (&it, swarm->peers);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e))
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e)) {
+    peer_entry_detach (e);
     peer_entry_free (e);
+  }
   g_hash_table_remove_all (swarm->peers);
   if (swarm->sched_timer) {
     g_source_destroy (swarm->sched_timer);

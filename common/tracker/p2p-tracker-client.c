@@ -592,6 +592,13 @@ p2p_tracker_client_close (P2pTrackerClient * self)
   }
 }
 
+gboolean
+p2p_tracker_client_is_flushed (P2pTrackerClient * self)
+{
+  g_return_val_if_fail (P2P_IS_TRACKER_CLIENT (self), TRUE);
+  return self->closed && self->ws == NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* GObject */
 

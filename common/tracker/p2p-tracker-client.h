@@ -86,5 +86,10 @@ guint p2p_tracker_client_get_interval (P2pTrackerClient * self,
  * p2p_tracker_client_stop() first to leave swarms explicitly) and never
  * reconnects.  ::disconnected follows if it was connected.  Idempotent. */
 void p2p_tracker_client_close (P2pTrackerClient * self);
+/* TRUE once close() was called and the WebSocket finished its closing
+ * handshake (or there was none): every frame sent before, a "stopped"
+ * included, went out.  Iterate the context until then before letting the
+ * client go, or the last frames may be lost with the socket. */
+gboolean p2p_tracker_client_is_flushed (P2pTrackerClient * self);
 
 G_END_DECLS
