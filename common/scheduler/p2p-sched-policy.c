@@ -148,8 +148,9 @@ p2p_sched_should_hand_over (gint64 now, gint64 deadline, gint64 started,
   return projected > now + http_estimate_left;
 }
 
-/* FNV-1a: the same on every machine and every build, unlike g_str_hash
- * which makes no such promise. */
+/* FNV-1a and murmur3's finalizer: the same on every machine and build
+ * (g_str_hash makes no such promise), and mixed so that the segment id at
+ * the end of the string reorders every peer, not only the low bits. */
 static guint32
 election_hash (const gchar * peer_id, gint64 segment_id)
 {
@@ -161,6 +162,11 @@ election_hash (const gchar * peer_id, gint64 segment_id)
     h ^= *p;
     h *= 16777619u;
   }
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
   return h;
 }
 

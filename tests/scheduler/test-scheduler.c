@@ -1,0 +1,764 @@
+/* gst-p2pcdn tests: the scheduler's decisions under a fake clock.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Fake peers and a fake clock stand in for the swarm: each test sets what
+ * peers hold and how fast they are, moves the clock and checks where the
+ * scheduler sends a segment and when.
+ */
+#include <string.h>
+
+#include "p2p-scheduler.h"
+#include "p2p-playback-model.h"
+
+#define MS 1000
+#define SEG_SIZE (150 * 1024)
+
+typedef struct {
+  gchar *name;
+  gboolean open;
+  GHashTable *has;
+  GHashTable *loading;
+  gint64 requested;             /* -1 none */
+  guint requests;
+  guint cancels;
+  GBytes *partial;              /* what a cancel returns */
+} FakePeer;
+
+typedef struct {
+  gint64 now;
+  gint64 wake;
+  GHashTable *cache;            /* id -> GBytes */
+  gboolean expected;
+  P2pScheduler *s;
+} Env;
+
+typedef struct {
+  Env *env;
+  GBytes *got;
+  P2pJobSource source;
+  guint delivered;
+  guint http;
+  gboolean peers_tried;
+  gint64 range_offset;
+  guint range_token;
+} Consumer;
+
+static gint64
+f_now (gpointer u)
+{
+  return ((Env *) u)->now;
+}
+
+static void
+f_wake (gint64 when, gpointer u)
+{
+  ((Env *) u)->wake = when;
+}
+
+static gboolean
+f_open (gpointer p, gpointer u)
+{
+  return ((FakePeer *) p)->open;
+}
+
+static gboolean
+f_has (gpointer p, gint64 id, gpointer u)
+{
+  return g_hash_table_contains (((FakePeer *) p)->has, &id);
+}
+
+static gboolean
+f_loading (gpointer p, gint64 id, gpointer u)
+{
+  return g_hash_table_contains (((FakePeer *) p)->loading, &id);
+}
+
+static gboolean
+f_request (gpointer p, gint64 id, gpointer u)
+{
+  FakePeer *peer = p;
+
+  if (peer->requested >= 0)
+    return FALSE;
+  peer->requested = id;
+  peer->requests++;
+  return TRUE;
+}
+
+static GBytes *
+f_cancel (gpointer p, gpointer u)
+{
+  FakePeer *peer = p;
+
+  peer->requested = -1;
+  peer->cancels++;
+  return peer->partial ? g_bytes_ref (peer->partial) : NULL;
+}
+
+static gboolean
+f_have (gint64 id, gpointer u)
+{
+  return g_hash_table_contains (((Env *) u)->cache, &id);
+}
+
+static gboolean
+f_check (gint64 id, GBytes * data, gint64 expected, gpointer u)
+{
+  return g_bytes_get_size (data) > 0 && (expected < 0
+      || (gint64) g_bytes_get_size (data) == expected);
+}
+
+static void
+f_store (gint64 id, GBytes * data, gpointer u)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = id;
+  g_hash_table_insert (((Env *) u)->cache, key, g_bytes_ref (data));
+}
+
+static gboolean
+f_expected (gpointer u)
+{
+  return ((Env *) u)->expected;
+}
+
+static const P2pSchedulerOps ops = {
+  f_now, f_wake, f_open, f_has, f_loading, f_request, f_cancel, f_have,
+  f_check, f_store, f_expected,
+};
+
+static void
+c_deliver (gpointer c, GBytes * data, P2pJobSource source)
+{
+  Consumer *con = c;
+
+  con->delivered++;
+  con->got = g_bytes_ref (data);
+  con->source = source;
+}
+
+static void
+c_go_http (gpointer c, gboolean peers_tried)
+{
+  Consumer *con = c;
+
+  con->http++;
+  con->peers_tried = peers_tried;
+}
+
+static gboolean
+c_fetch_range (gpointer c, gint64 id, gint64 offset, guint token)
+{
+  Consumer *con = c;
+
+  con->range_offset = offset;
+  con->range_token = token;
+  return TRUE;
+}
+
+static const P2pConsumerOps cops = { c_deliver, c_go_http, c_fetch_range };
+
+static GBytes *
+segment_bytes (gsize size, guint8 seed)
+{
+  guint8 *d = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    d[i] = (guint8) (seed + i * 7);
+  return g_bytes_new_take (d, size);
+}
+
+static FakePeer *
+peer_new (const gchar * name)
+{
+  FakePeer *p = g_new0 (FakePeer, 1);
+
+  p->name = g_strdup (name);
+  p->open = TRUE;
+  p->has = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  p->loading = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+      NULL);
+  p->requested = -1;
+  return p;
+}
+
+static void
+peer_hold (FakePeer * p, gint64 id)
+{
+  gint64 *k = g_new (gint64, 1);
+
+  *k = id;
+  g_hash_table_add (p->has, k);
+}
+
+static void
+peer_free (FakePeer * p)
+{
+  g_hash_table_destroy (p->has);
+  g_hash_table_destroy (p->loading);
+  g_clear_pointer (&p->partial, g_bytes_unref);
+  g_free (p->name);
+  g_free (p);
+}
+
+static void
+env_init (Env * env, const gchar * self)
+{
+  memset (env, 0, sizeof (*env));
+  env->now = 1000 * G_USEC_PER_SEC;
+  env->wake = -1;
+  env->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+      (GDestroyNotify) g_bytes_unref);
+  env->s = p2p_scheduler_new (self, &ops, &cops, env);
+  p2p_scheduler_set_seed (env->s, 42);
+  p2p_scheduler_set_prefetch (env->s, FALSE);
+}
+
+static void
+env_clear (Env * env)
+{
+  p2p_scheduler_free (env->s);
+  g_hash_table_destroy (env->cache);
+}
+
+static void
+consumer_clear (Consumer * c)
+{
+  g_clear_pointer (&c->got, g_bytes_unref);
+}
+
+/* Moves the clock, running the wake-ups that fall due on the way. */
+static void
+advance (Env * env, gint64 us)
+{
+  gint64 end = env->now + us;
+
+  while (env->wake >= 0 && env->wake <= end) {
+    env->now = MAX (env->now, env->wake);
+    env->wake = -1;
+    p2p_scheduler_tick (env->s);
+  }
+  env->now = end;
+}
+
+/* The player has played from the cache up to @last: its buffer holds
+ * @seconds of media per segment served just now. */
+static void
+fill_buffer (Env * env, gint64 first, gint64 last, gdouble seconds)
+{
+  for (gint64 id = first; id <= last; id++)
+    p2p_scheduler_served (env->s, id, seconds);
+}
+
+/* --- tests --------------------------------------------------------------- */
+
+/* Startup with only an unproven peer: HTTP at once, no wait. */
+static void
+test_startup_goes_http (void)
+{
+  Env env;
+  FakePeer *p = peer_new ("-PM0203-AAAAAAAAAAAA");
+  Consumer c = { &env, };
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, p, p->name);
+  peer_hold (p, 0);
+  p2p_scheduler_fetch (env.s, 0, 2.0, SEG_SIZE, &c);
+  g_assert_cmpuint (c.http, ==, 1);
+  g_assert_cmpint (p->requested, ==, -1);
+  env_clear (&env);
+  peer_free (p);
+}
+
+/* With seconds of buffer the same unproven peer is asked; with a proven
+ * fast peer even startup goes to it. */
+static void
+test_buffer_allows_peer (void)
+{
+  Env env;
+  FakePeer *p = peer_new ("-PM0203-AAAAAAAAAAAA");
+  Consumer c = { &env, };
+  GBytes *data = segment_bytes (SEG_SIZE, 3);
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, p, p->name);
+  peer_hold (p, 5);
+  fill_buffer (&env, 2, 4, 2.0);
+  p2p_scheduler_fetch (env.s, 5, 2.0, SEG_SIZE, &c);
+  g_assert_cmpuint (c.http, ==, 0);
+  g_assert_cmpint (p->requested, ==, 5);
+  advance (&env, 300 * MS);
+  p2p_scheduler_peer_progress (env.s, p, 5, 0, SEG_SIZE);
+  p2p_scheduler_peer_done (env.s, p, 5, data, FALSE);
+  g_assert_cmpuint (c.delivered, ==, 1);
+  g_assert_cmpint (c.source, ==, P2P_JOB_SOURCE_PEER);
+  g_assert_true (g_bytes_equal (c.got, data));
+  g_assert_true (g_hash_table_contains (env.cache, &(gint64) { 5 }));
+  g_assert_cmpuint (p2p_scheduler_get_job_count (env.s), ==, 0);
+  g_bytes_unref (data);
+  consumer_clear (&c);
+  env_clear (&env);
+  peer_free (p);
+}
+
+/* A peer that trickles keeps its transfer only while it can still make the
+ * deadline; then the rest comes over HTTP from the byte it reached, and
+ * the assembled segment is what the consumer gets. */
+static void
+test_trickle_resumes_over_http (void)
+{
+  Env env;
+  FakePeer *p = peer_new ("-PM0203-AAAAAAAAAAAA");
+  Consumer c = { &env, };
+  GBytes *whole = segment_bytes (SEG_SIZE, 9), *rest;
+  gsize got = 1000;
+  gint64 started;
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, p, p->name);
+  peer_hold (p, 7);
+  fill_buffer (&env, 4, 6, 2.0);        /* 6 s of buffer */
+  p2p_scheduler_fetch (env.s, 7, 2.0, -1, &c);
+  g_assert_cmpint (p->requested, ==, 7);
+  started = env.now;
+  p->partial = g_bytes_new_from_bytes (whole, 0, got);
+  p2p_scheduler_peer_progress (env.s, p, 7, 0, SEG_SIZE);
+  /* one byte a second: never "no bytes for 2 s", always too slow */
+  for (gint i = 0; i < 60 && c.range_token == 0 && c.http == 0; i++) {
+    advance (&env, 100 * MS);
+    p2p_scheduler_peer_progress (env.s, p, 7, got, SEG_SIZE);
+  }
+  g_assert_cmpuint (p->cancels, ==, 1);
+  g_assert_cmpuint (c.http, ==, 0);
+  g_assert_cmpint (c.range_offset, ==, got);
+  /* it waited while HTTP could still make it, and no longer: the buffer
+   * was 6 s, less the margin and HTTP's time */
+  g_assert_cmpint (env.now - started, >, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (env.now - started, <, 6 * G_USEC_PER_SEC);
+  g_assert_cmpuint (p2p_scheduler_get_counters (env.s)->handovers, ==, 1);
+
+  rest = g_bytes_new_from_bytes (whole, got, SEG_SIZE - got);
+  p2p_scheduler_range_done (env.s, 7, c.range_token + 1, rest);  /* stale */
+  g_assert_cmpuint (c.delivered, ==, 0);
+  p2p_scheduler_range_done (env.s, 7, c.range_token, rest);
+  g_assert_cmpuint (c.delivered, ==, 1);
+  g_assert_cmpint (c.source, ==, P2P_JOB_SOURCE_MIXED);
+  g_assert_true (g_bytes_equal (c.got, whole));
+  g_bytes_unref (rest);
+  g_bytes_unref (whole);
+  consumer_clear (&c);
+  env_clear (&env);
+  peer_free (p);
+}
+
+/* A fast transfer is left alone however close the deadline. */
+static void
+test_fast_peer_not_handed_over (void)
+{
+  Env env;
+  FakePeer *p = peer_new ("-PM0203-AAAAAAAAAAAA");
+  Consumer c = { &env, };
+  GBytes *data = segment_bytes (SEG_SIZE, 5);
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, p, p->name);
+  peer_hold (p, 7);
+  fill_buffer (&env, 4, 6, 2.0);
+  p2p_scheduler_fetch (env.s, 7, 2.0, -1, &c);
+  p2p_scheduler_peer_progress (env.s, p, 7, 0, SEG_SIZE);
+  for (gint i = 1; i <= 10; i++) {
+    advance (&env, 100 * MS);
+    p2p_scheduler_peer_progress (env.s, p, 7, SEG_SIZE * i / 11, SEG_SIZE);
+  }
+  g_assert_cmpuint (p->cancels, ==, 0);
+  p2p_scheduler_peer_done (env.s, p, 7, data, FALSE);
+  g_assert_cmpuint (c.delivered, ==, 1);
+  g_bytes_unref (data);
+  consumer_clear (&c);
+  env_clear (&env);
+  peer_free (p);
+}
+
+/* The peer sending a segment dies (removed mid-transfer): the job goes to
+ * the other holder at once, and the dead one is never called again. */
+static void
+test_peer_dies_mid_transfer (void)
+{
+  Env env;
+  FakePeer *a = peer_new ("-PM0203-AAAAAAAAAAAA");
+  FakePeer *b = peer_new ("-PM0203-BBBBBBBBBBBB");
+  Consumer c = { &env, };
+  FakePeer *first, *second;
+  GBytes *data = segment_bytes (SEG_SIZE, 2);
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, a, a->name);
+  p2p_scheduler_add_peer (env.s, b, b->name);
+  peer_hold (a, 7);
+  peer_hold (b, 7);
+  fill_buffer (&env, 4, 6, 3.0);
+  p2p_scheduler_fetch (env.s, 7, 2.0, -1, &c);
+  first = a->requested == 7 ? a : b;
+  second = first == a ? b : a;
+  g_assert_cmpint (first->requested, ==, 7);
+  p2p_scheduler_peer_progress (env.s, first, 7, 0, SEG_SIZE);
+  first->open = FALSE;
+  p2p_scheduler_remove_peer (env.s, first);
+  p2p_scheduler_remove_peer (env.s, first);     /* twice is harmless */
+  g_assert_cmpint (second->requested, ==, 7);
+  /* a late report from the dead one is ignored */
+  p2p_scheduler_peer_done (env.s, first, 7, data, FALSE);
+  g_assert_cmpuint (c.delivered, ==, 0);
+  p2p_scheduler_peer_done (env.s, second, 7, data, FALSE);
+  g_assert_cmpuint (c.delivered, ==, 1);
+  g_assert_cmpuint (c.http, ==, 0);
+  g_bytes_unref (data);
+  consumer_clear (&c);
+  env_clear (&env);
+  peer_free (a);
+  peer_free (b);
+}
+
+/* Only holder dies: HTTP at once, the consumer told peers were tried. */
+static void
+test_only_holder_dies (void)
+{
+  Env env;
+  FakePeer *a = peer_new ("-PM0203-AAAAAAAAAAAA");
+  Consumer c = { &env, };
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, a, a->name);
+  peer_hold (a, 7);
+  fill_buffer (&env, 4, 6, 2.0);
+  p2p_scheduler_fetch (env.s, 7, 2.0, -1, &c);
+  g_assert_cmpint (a->requested, ==, 7);
+  a->open = FALSE;
+  p2p_scheduler_remove_peer (env.s, a);
+  g_assert_cmpuint (c.http, ==, 1);
+  g_assert_true (c.peers_tried);
+  env_clear (&env);
+  peer_free (a);
+}
+
+/* A failing peer collects strikes and is passed over for a proven one;
+ * strikes fade with time. */
+static void
+test_strikes_replace_peer (void)
+{
+  Env env;
+  FakePeer *bad = peer_new ("-PM0203-BADBADBADBAD");
+  FakePeer *good = peer_new ("-PM0203-GOODGOODGOOD");
+  P2pPeerStats *st;
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, bad, bad->name);
+  p2p_scheduler_add_peer (env.s, good, good->name);
+  st = p2p_scheduler_get_peer_stats (env.s, bad);
+  for (gint i = 0; i < 3; i++)
+    p2p_peer_stats_add_strike (st, env.now);
+  g_assert_cmpfloat (p2p_peer_stats_get_strikes (st, env.now), >=, 3.0);
+  for (gint64 id = 10; id < 16; id++) {
+    Consumer c = { &env, };
+    GBytes *data = segment_bytes (SEG_SIZE, id);
+
+    peer_hold (bad, id);
+    peer_hold (good, id);
+    fill_buffer (&env, id - 3, id - 1, 3.0);
+    p2p_scheduler_fetch (env.s, id, 2.0, -1, &c);
+    g_assert_cmpint (bad->requested, ==, -1);
+    g_assert_cmpint (good->requested, ==, id);
+    p2p_scheduler_peer_done (env.s, good, id, data, FALSE);
+    good->requested = -1;
+    g_bytes_unref (data);
+    consumer_clear (&c);
+  }
+  /* two half-lives later the bad peer is under the limit again */
+  g_assert_cmpfloat (p2p_peer_stats_get_strikes (st,
+          env.now + 2 * P2P_PEER_STATS_STRIKE_HALF_LIFE_US), <, 1.0);
+  env_clear (&env);
+  peer_free (bad);
+  peer_free (good);
+}
+
+/* A stall from the chosen peer: its strike, then the other holder. */
+static void
+test_stall_moves_on (void)
+{
+  Env env;
+  FakePeer *a = peer_new ("-PM0203-AAAAAAAAAAAA");
+  FakePeer *b = peer_new ("-PM0203-BBBBBBBBBBBB");
+  Consumer c = { &env, };
+  FakePeer *first, *second;
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, a, a->name);
+  p2p_scheduler_add_peer (env.s, b, b->name);
+  peer_hold (a, 7);
+  peer_hold (b, 7);
+  fill_buffer (&env, 4, 6, 3.0);
+  p2p_scheduler_fetch (env.s, 7, 2.0, -1, &c);
+  first = a->requested == 7 ? a : b;
+  second = first == a ? b : a;
+  advance (&env, 200 * MS);
+  first->requested = -1;
+  p2p_scheduler_peer_done (env.s, first, 7, NULL, TRUE);
+  g_assert_cmpint (second->requested, ==, 7);
+  g_assert_cmpfloat (p2p_peer_stats_get_strikes (p2p_scheduler_get_peer_stats
+          (env.s, first), env.now), >, 0.9);
+  env_clear (&env);
+  peer_free (a);
+  peer_free (b);
+}
+
+/* The election: every peer computes the same ranks, each rank once. */
+static void
+test_election_ranks (void)
+{
+  const gchar *ids[] = { "-PM0203-AAAAAAAAAAAA", "-PM0203-BBBBBBBBBBBB",
+    "-PM0203-CCCCCCCCCCCC", "-PM0203-DDDDDDDDDDDD"
+  };
+
+  for (gint64 seg = 100; seg < 140; seg++) {
+    gboolean seen[4] = { FALSE, };
+
+    for (guint i = 0; i < 4; i++) {
+      const gchar *others[3];
+      guint n = 0, rank;
+
+      for (guint j = 0; j < 4; j++)
+        if (j != i)
+          others[n++] = ids[j];
+      rank = p2p_sched_election_rank (ids[i], others, 3, seg);
+      g_assert_cmpuint (rank, <, 4);
+      g_assert_false (seen[rank]);
+      seen[rank] = TRUE;
+    }
+  }
+  /* later ranks step in later */
+  g_assert_cmpint (p2p_sched_backup_time (10 * G_USEC_PER_SEC, 500 * MS, 1),
+      <, p2p_sched_backup_time (10 * G_USEC_PER_SEC, 500 * MS, 2));
+}
+
+static guint
+rank_of (const gchar * self, const gchar * other, gint64 seg)
+{
+  const gchar *others[] = { other };
+
+  return p2p_sched_election_rank (self, others, 1, seg);
+}
+
+/* Live edge, nobody holds the new segment: the elected one goes to HTTP at
+ * once, the backup waits and takes the segment from the elected one as
+ * soon as it announces it. */
+static void
+test_live_election_and_backup (void)
+{
+  const gchar *me = "-PM0203-SELF00000000", *nb = "-PM0203-NEIGHBOUR000";
+  gint64 seg_elected = -1, seg_backup = -1;
+
+  for (gint64 seg = 200; seg < 260 && (seg_elected < 0 || seg_backup < 0);
+      seg++) {
+    if (rank_of (me, nb, seg) == 0 && seg_elected < 0)
+      seg_elected = seg;
+    if (rank_of (me, nb, seg) == 1 && seg_backup < 0)
+      seg_backup = seg;
+  }
+  g_assert_cmpint (seg_elected, >=, 0);
+  g_assert_cmpint (seg_backup, >=, 0);
+
+  for (gint pass = 0; pass < 2; pass++) {
+    Env env;
+    FakePeer *p = peer_new (nb);
+    Consumer c = { &env, };
+    gint64 seg = pass == 0 ? seg_elected : seg_backup;
+    GBytes *data = segment_bytes (SEG_SIZE, 4);
+
+    env_init (&env, me);
+    p2p_scheduler_add_peer (env.s, p, p->name);
+    peer_hold (p, seg - 1);
+    /* 4 s of buffer: a live edge */
+    fill_buffer (&env, seg - 2, seg - 1, 2.0);
+    p2p_scheduler_fetch (env.s, seg, 2.0, -1, &c);
+    if (pass == 0) {
+      g_assert_cmpuint (c.http, ==, 1);
+      g_assert_cmpuint (p2p_scheduler_get_counters (env.s)->elected_http, ==,
+          1);
+    } else {
+      g_assert_cmpuint (c.http, ==, 0);
+      g_assert_cmpint (env.wake, >, env.now);
+      advance (&env, 500 * MS);
+      g_assert_cmpuint (c.http, ==, 0);
+      /* the elected neighbour got it and says so */
+      peer_hold (p, seg);
+      p2p_scheduler_peer_announced (env.s, p);
+      g_assert_cmpint (p->requested, ==, seg);
+      p2p_scheduler_peer_done (env.s, p, seg, data, FALSE);
+      g_assert_cmpuint (c.delivered, ==, 1);
+    }
+    g_bytes_unref (data);
+    consumer_clear (&c);
+    env_clear (&env);
+    peer_free (p);
+  }
+}
+
+/* The backup whose elected neighbour never delivers goes to HTTP when its
+ * time comes, before the deadline. */
+static void
+test_backup_steps_in (void)
+{
+  const gchar *me = "-PM0203-SELF00000000", *nb = "-PM0203-NEIGHBOUR000";
+  gint64 seg = 300;
+  Env env;
+  FakePeer *p = peer_new (nb);
+  Consumer c = { &env, };
+  gint64 asked;
+
+  while (rank_of (me, nb, seg) != 1)
+    seg++;
+  env_init (&env, me);
+  p2p_scheduler_add_peer (env.s, p, p->name);
+  peer_hold (p, seg - 1);
+  fill_buffer (&env, seg - 2, seg - 1, 2.0);
+  asked = env.now;
+  p2p_scheduler_fetch (env.s, seg, 2.0, -1, &c);
+  g_assert_cmpuint (c.http, ==, 0);
+  advance (&env, 4 * G_USEC_PER_SEC);
+  g_assert_cmpuint (c.http, ==, 1);
+  g_assert_cmpuint (p2p_scheduler_get_counters (env.s)->backup_http, ==, 1);
+  /* stepped in with time left for HTTP: the buffer was 4 s */
+  g_assert_cmpint (env.now - asked, <=, 4 * G_USEC_PER_SEC);
+  env_clear (&env);
+  peer_free (p);
+}
+
+/* Two consumers of one segment share its job: one HTTP fetch, the second
+ * gets its bytes. */
+static void
+test_shared_job (void)
+{
+  Env env;
+  Consumer a = { &env, }, b = { &env, };
+  GBytes *data = segment_bytes (SEG_SIZE, 6);
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_fetch (env.s, 0, 2.0, -1, &a);
+  p2p_scheduler_fetch (env.s, 0, 2.0, -1, &b);
+  g_assert_cmpuint (a.http + b.http, ==, 1);
+  p2p_scheduler_http_done (env.s, 0, data, env.now, env.now + 50 * MS,
+      env.now + 150 * MS);
+  g_assert_cmpuint ((a.http ? b : a).delivered, ==, 1);
+  g_assert_cmpint ((a.http ? b : a).source, ==, P2P_JOB_SOURCE_SHARED);
+  g_bytes_unref (data);
+  consumer_clear (&a);
+  consumer_clear (&b);
+  env_clear (&env);
+}
+
+/* A failed lead fetch sends the others to HTTP each. */
+static void
+test_shared_job_lead_fails (void)
+{
+  Env env;
+  Consumer a = { &env, }, b = { &env, };
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_fetch (env.s, 0, 2.0, -1, &a);
+  p2p_scheduler_fetch (env.s, 0, 2.0, -1, &b);
+  p2p_scheduler_http_done (env.s, 0, NULL, -1, -1, -1);
+  g_assert_cmpuint (a.http, ==, 1);
+  g_assert_cmpuint (b.http, ==, 1);
+  g_assert_cmpuint (p2p_scheduler_get_job_count (env.s), ==, 0);
+  env_clear (&env);
+}
+
+/* Prefetch: the rarest of the next segments first, into the cache, and no
+ * more downloads than allowed. */
+static void
+test_prefetch_rarest_first (void)
+{
+  Env env;
+  FakePeer *a = peer_new ("-PM0203-AAAAAAAAAAAA");
+  FakePeer *b = peer_new ("-PM0203-BBBBBBBBBBBB");
+  FakePeer *c = peer_new ("-PM0203-CCCCCCCCCCCC");
+  GBytes *data = segment_bytes (SEG_SIZE, 8);
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_set_prefetch (env.s, TRUE);
+  p2p_scheduler_add_peer (env.s, a, a->name);
+  p2p_scheduler_add_peer (env.s, b, b->name);
+  p2p_scheduler_add_peer (env.s, c, c->name);
+  /* 11 held by all three, 12 by one only */
+  peer_hold (a, 11);
+  peer_hold (b, 11);
+  peer_hold (c, 11);
+  peer_hold (c, 12);
+  fill_buffer (&env, 8, 10, 2.0);
+  /* the rarest, 12, from the only holder; then 11 from another */
+  g_assert_cmpint (c->requested, ==, 12);
+  g_assert_true (a->requested == 11 || b->requested == 11);
+  p2p_scheduler_peer_done (env.s, c, 12, data, FALSE);
+  g_assert_true (g_hash_table_contains (env.cache, &(gint64) { 12 }));
+  g_assert_cmpuint (p2p_scheduler_get_counters (env.s)->prefetches, ==, 1);
+  g_bytes_unref (data);
+  env_clear (&env);
+  peer_free (a);
+  peer_free (b);
+  peer_free (c);
+}
+
+/* The playback model: buffer from deliveries, reset on a jump. */
+static void
+test_playback_model (void)
+{
+  P2pPlaybackModel m;
+  gint64 t = 0;
+
+  p2p_playback_model_init (&m);
+  g_assert_cmpint (p2p_playback_model_buffer_us (&m, t), ==, 0);
+  for (gint64 id = 0; id < 3; id++) {
+    p2p_playback_model_request (&m, t, id);
+    p2p_playback_model_delivered (&m, t, 2.0);
+  }
+  g_assert_cmpint (p2p_playback_model_buffer_us (&m, t), ==,
+      6 * G_USEC_PER_SEC);
+  t += 4 * G_USEC_PER_SEC;
+  g_assert_cmpint (p2p_playback_model_buffer_us (&m, t), ==,
+      2 * G_USEC_PER_SEC);
+  g_assert_cmpint (p2p_playback_model_deadline (&m, t, 500 * MS), ==,
+      t + 1500 * MS);
+  /* a seek far ahead starts over */
+  p2p_playback_model_request (&m, t, 40);
+  g_assert_cmpint (p2p_playback_model_buffer_us (&m, t), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/scheduler/startup-goes-http", test_startup_goes_http);
+  g_test_add_func ("/scheduler/buffer-allows-peer", test_buffer_allows_peer);
+  g_test_add_func ("/scheduler/trickle-resumes-over-http",
+      test_trickle_resumes_over_http);
+  g_test_add_func ("/scheduler/fast-peer-not-handed-over",
+      test_fast_peer_not_handed_over);
+  g_test_add_func ("/scheduler/peer-dies-mid-transfer",
+      test_peer_dies_mid_transfer);
+  g_test_add_func ("/scheduler/only-holder-dies", test_only_holder_dies);
+  g_test_add_func ("/scheduler/strikes-replace-peer",
+      test_strikes_replace_peer);
+  g_test_add_func ("/scheduler/stall-moves-on", test_stall_moves_on);
+  g_test_add_func ("/scheduler/election-ranks", test_election_ranks);
+  g_test_add_func ("/scheduler/live-election-and-backup",
+      test_live_election_and_backup);
+  g_test_add_func ("/scheduler/backup-steps-in", test_backup_steps_in);
+  g_test_add_func ("/scheduler/shared-job", test_shared_job);
+  g_test_add_func ("/scheduler/shared-job-lead-fails",
+      test_shared_job_lead_fails);
+  g_test_add_func ("/scheduler/prefetch-rarest-first",
+      test_prefetch_rarest_first);
+  g_test_add_func ("/scheduler/playback-model", test_playback_model);
+  return g_test_run ();
+}
