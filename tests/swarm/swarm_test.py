@@ -13,87 +13,15 @@
 import argparse
 import json
 import os
-import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
+from netns import Net, Procs
+
 SKIP = 77
-
-
-class Net:
-    """A hub namespace with a bridge and N player namespaces."""
-
-    def __init__(self, n_players):
-        tag = "%x" % (os.getpid() & 0xFFFF)
-        self.subnet = "10.77.%d" % random.randint(2, 250)
-        self.hub = "p2ph-" + tag
-        self.players = ["p2p%d-%s" % (i + 1, tag) for i in range(n_players)]
-        self.hub_ip = self.subnet + ".1"
-        self.ips = ["%s.%d" % (self.subnet, 11 + i) for i in range(n_players)]
-        self.created = []
-        try:
-            self._setup()
-        except Exception:
-            self.teardown()
-            raise
-
-    def _ip(self, *args, ns=None):
-        cmd = (["ip", "netns", "exec", ns] if ns else []) + ["ip"] + list(args)
-        subprocess.run(cmd, check=True)
-
-    def _setup(self):
-        subprocess.run(["ip", "netns", "add", self.hub], check=True)
-        self.created.append(self.hub)
-        self._ip("link", "set", "lo", "up", ns=self.hub)
-        self._ip("link", "add", "br0", "type", "bridge", ns=self.hub)
-        self._ip("addr", "add", self.hub_ip + "/24", "dev", "br0", ns=self.hub)
-        self._ip("link", "set", "br0", "up", ns=self.hub)
-        for i, (ns, addr) in enumerate(zip(self.players, self.ips)):
-            subprocess.run(["ip", "netns", "add", ns], check=True)
-            self.created.append(ns)
-            self._ip("link", "set", "lo", "up", ns=ns)
-            self._ip("link", "add", "vp%d" % i, "netns", ns, "type", "veth",
-                     "peer", "name", "vh%d" % i, "netns", self.hub)
-            self._ip("addr", "add", addr + "/24", "dev", "vp%d" % i, ns=ns)
-            self._ip("link", "set", "vp%d" % i, "up", ns=ns)
-            self._ip("link", "set", "vh%d" % i, "master", "br0", ns=self.hub)
-            self._ip("link", "set", "vh%d" % i, "up", ns=self.hub)
-
-    def shape(self, i, rate):
-        """Limits what player i sends (its uplink)."""
-        subprocess.run(["ip", "netns", "exec", self.players[i], "tc", "qdisc",
-                        "add", "dev", "vp%d" % i, "root", "tbf", "rate", rate,
-                        "burst", "32kbit", "latency", "400ms"], check=True)
-
-    def teardown(self):
-        for ns in reversed(self.created):
-            subprocess.run(["ip", "netns", "del", ns], check=False)
-        self.created = []
-
-
-class Procs:
-    def __init__(self):
-        self.procs = []
-
-    def start(self, ns, argv, **kw):
-        p = subprocess.Popen(["ip", "netns", "exec", ns] + argv, **kw)
-        self.procs.append(p)
-        return p
-
-    def stop_all(self):
-        for p in self.procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in self.procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
 
 
 def wait_line(proc, prefix, timeout=15):

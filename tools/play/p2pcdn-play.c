@@ -3,13 +3,19 @@
  *
  * Plays a URI with playbin into fakesinks and prints one JSON object:
  * whether it reached EOS, SHA-256 digests of the decoded video and audio
- * (to compare runs byte for byte) and the last p2pcdn-stats figures.
- * Used by the demo, the swarm tests and the benchmarks.
+ * (to compare runs byte for byte), the last p2pcdn-stats figures, and what
+ * a viewer sees (p2pcdn-play-watch.c: startup, stalls, a series sampled
+ * every second, CPU time and peak RSS). The report is also printed when
+ * SIGTERM ends the run. Used by the demo, the swarm tests and the benchmarks.
  */
+#include "p2pcdn-play-watch.h"
+
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 typedef struct {
   GChecksum *sum;
@@ -24,6 +30,9 @@ static gboolean opt_no_p2p = FALSE;
 static guint opt_timeout = 120;
 static guint64 opt_speed = 0;
 static guint opt_linger = 0;
+static gboolean opt_progress = FALSE;
+
+static volatile sig_atomic_t terminated = 0;
 
 static GOptionEntry entries[] = {
   {"sync", 's', 0, G_OPTION_ARG_NONE, &opt_sync,
@@ -39,6 +48,8 @@ static GOptionEntry entries[] = {
       "kbit/s handed to the demuxer (0 = measured)", "KBPS"},
   {"linger", 0, 0, G_OPTION_ARG_INT, &opt_linger,
       "Stay in the swarm S s after the end, serving peers", "S"},
+  {"progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress,
+      "Also print every 1 s sample as a line {\"sample\": {...}}", NULL},
   {NULL}
 };
 
@@ -88,6 +99,24 @@ add_stats_member (GQuark field, const GValue * value, gpointer user_data)
   return TRUE;
 }
 
+static void
+on_sigterm (int sig)
+{
+  terminated = 1;
+}
+
+static void
+catch_sigterm (void)
+{
+  struct sigaction sa = { 0, };
+
+  sa.sa_handler = on_sigterm;
+  /* a second SIGTERM kills as usual */
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGTERM, &sa, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -99,7 +128,10 @@ main (int argc, char **argv)
   GstStructure *stats = NULL;
   gboolean eos = FALSE;
   gchar *error_text = NULL;
-  gint64 start, deadline;
+  gint64 start, deadline, next_sample;
+  PlayWatch *watch;
+  GstElement *video_sink;
+  guint i;
   JsonBuilder *b;
   JsonGenerator *gen;
   JsonNode *root;
@@ -123,24 +155,42 @@ main (int argc, char **argv)
     g_printerr ("no playbin\n");
     return 2;
   }
-  g_object_set (playbin, "uri", argv[1], "video-sink", make_sink (&video),
+  video_sink = make_sink (&video);
+  watch = play_watch_new (playbin, video_sink);
+  g_object_set (playbin, "uri", argv[1], "video-sink", video_sink,
       "audio-sink", make_sink (&audio), NULL);
   if (opt_speed)
     g_object_set (playbin, "connection-speed", opt_speed, NULL);
 
   bus = gst_element_get_bus (playbin);
+  catch_sigterm ();
   start = g_get_monotonic_time ();
   deadline = start + (gint64) opt_timeout * G_USEC_PER_SEC;
+  next_sample = start + G_USEC_PER_SEC;
+  play_watch_start (watch);
   gst_element_set_state (playbin, GST_STATE_PLAYING);
   while (!eos && !error_text) {
     gint64 now = g_get_monotonic_time ();
+    gint64 wake;
     GstMessage *msg;
 
+    if (terminated) {
+      error_text = g_strdup ("terminated by SIGTERM");
+      break;
+    }
     if (now >= deadline) {
       error_text = g_strdup ("timed out");
       break;
     }
-    msg = gst_bus_timed_pop (bus, (deadline - now) * GST_USECOND);
+    if (now >= next_sample) {
+      play_watch_sample (watch, stats, opt_progress);
+      next_sample += G_USEC_PER_SEC;
+      continue;
+    }
+    /* wake at least every 100 ms to notice SIGTERM */
+    wake =
+        MIN (MIN (deadline, next_sample), now + 100 * G_TIME_SPAN_MILLISECOND);
+    msg = gst_bus_timed_pop (bus, (wake - now) * GST_USECOND);
     if (!msg)
       continue;
     switch (GST_MESSAGE_TYPE (msg)) {
@@ -172,6 +222,7 @@ main (int argc, char **argv)
     gst_message_unref (msg);
   }
   /* The report first, so that a harness can read it while we still serve. */
+  play_watch_sample (watch, stats, FALSE);
   b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "name");
@@ -198,6 +249,7 @@ main (int argc, char **argv)
   if (stats)
     gst_structure_foreach (stats, add_stats_member, b);
   json_builder_end_object (b);
+  play_watch_add_members (watch, b, eos);
   json_builder_end_object (b);
 
   gen = json_generator_new ();
@@ -206,8 +258,13 @@ main (int argc, char **argv)
   json = json_generator_to_data (gen, NULL);
   g_print ("%s\n", json);
   fflush (stdout);
-  if (opt_linger)
-    g_usleep ((gulong) opt_linger * G_USEC_PER_SEC);
+  if (terminated) {
+    /* the pipeline may be wedged (that can be why we are ended): do not
+     * wait for it to stop */
+    _exit (128 + SIGTERM);
+  }
+  for (i = 0; i < opt_linger * 10 && !terminated; i++)
+    g_usleep (100 * G_TIME_SPAN_MILLISECOND);
   gst_element_set_state (playbin, GST_STATE_NULL);
 
   g_free (json);
@@ -218,6 +275,7 @@ main (int argc, char **argv)
     gst_structure_free (stats);
   gst_object_unref (bus);
   gst_object_unref (playbin);
+  play_watch_free (watch);
   g_free (error_text);
   return eos ? 0 : 1;
 }
