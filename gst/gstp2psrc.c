@@ -73,6 +73,8 @@ enum
   PROP_STUN_SERVER,
   PROP_TURN_SERVER,
   PROP_MAX_PEERS,
+  PROP_UPLOAD_RATE,
+  PROP_PEER_UPLOAD_RATE,
   PROP_CACHE_SIZE,
   PROP_UPLOAD,
   PROP_P2P,
@@ -82,8 +84,8 @@ enum
 /* Manager settings an element may carry: applied to the manager it uses
  * when it starts, so that gst-launch users can reach them. */
 static const gchar *const manager_props[] = {
-  "trackers", "stun-server", "turn-server", "max-peers", "cache-size",
-  "upload", "p2p",
+  "trackers", "stun-server", "turn-server", "max-peers", "upload-rate",
+  "peer-upload-rate", "cache-size", "upload", "p2p",
 };
 
 #define STATS_INTERVAL_US (2 * G_USEC_PER_SEC)

@@ -34,6 +34,9 @@ struct _P2pManager
   gchar *stun_server;
   gchar *turn_server;
   guint max_peers;
+  guint upload_kbps;            /* all swarms together, 0 = no cap */
+  guint peer_upload_kbps;       /* to one peer, 0 = no cap */
+  P2pRateLimit upload_limit;    /* manager thread */
   guint64 cache_size;
   gboolean upload;
   gboolean p2p;
@@ -271,6 +274,8 @@ enum
   PROP_STUN_SERVER,
   PROP_TURN_SERVER,
   PROP_MAX_PEERS,
+  PROP_UPLOAD_RATE,
+  PROP_PEER_UPLOAD_RATE,
   PROP_CACHE_SIZE,
   PROP_UPLOAD,
   PROP_P2P,
@@ -309,6 +314,12 @@ p2p_manager_set_property (GObject * object, guint prop_id,
     case PROP_TURN_SERVER:
       g_free (self->turn_server);
       self->turn_server = g_value_dup_string (value);
+      break;
+    case PROP_UPLOAD_RATE:
+      self->upload_kbps = g_value_get_uint (value);
+      break;
+    case PROP_PEER_UPLOAD_RATE:
+      self->peer_upload_kbps = g_value_get_uint (value);
       break;
     case PROP_MAX_PEERS:
       self->max_peers = g_value_get_uint (value);
@@ -350,6 +361,12 @@ p2p_manager_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_TURN_SERVER:
       g_value_set_string (value, self->turn_server);
+      break;
+    case PROP_UPLOAD_RATE:
+      g_value_set_uint (value, self->upload_kbps);
+      break;
+    case PROP_PEER_UPLOAD_RATE:
+      g_value_set_uint (value, self->peer_upload_kbps);
       break;
     case PROP_MAX_PEERS:
       g_value_set_uint (value, self->max_peers);
@@ -406,6 +423,14 @@ p2p_manager_class_init (P2pManagerClass * klass)
       g_param_spec_uint ("max-peers", "Maximum peers",
           "Peers connected at most, per swarm", 0, 1000,
           P2P_MANAGER_DEFAULT_MAX_PEERS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_UPLOAD_RATE,
+      g_param_spec_uint ("upload-rate", "Upload rate",
+          "Upload to peers of all swarms together, kbit/s (0 = no cap)",
+          0, G_MAXUINT / 1000, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PEER_UPLOAD_RATE,
+      g_param_spec_uint ("peer-upload-rate", "Upload rate per peer",
+          "Upload to one peer, kbit/s (0 = no cap)", 0, G_MAXUINT / 1000, 0,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_CACHE_SIZE,
       g_param_spec_uint64 ("cache-size", "Cache size",
@@ -673,6 +698,9 @@ get_swarm (P2pManager * self, const gchar * info_hash,
   }
   config.max_peers = self->max_peers;
   config.upload = self->upload;
+  config.peer_upload_rate = self->peer_upload_kbps * 1000ull / 8;
+  p2p_rate_limit_set_rate (&self->upload_limit,
+      self->upload_kbps * 1000ull / 8);
   GST_OBJECT_UNLOCK (self);
   if (!trackers)
     return NULL;
@@ -726,6 +754,7 @@ get_swarm (P2pManager * self, const gchar * info_hash,
   config.max_uploads = P2P_MANAGER_MAX_UPLOADS;
   config.live = live;
   config.consumer_ops = &p2p_segment_fetch_consumer_ops;
+  config.upload_limit = &self->upload_limit;
   swarm = p2p_swarm_new (info_hash, stream_swarm_id, &self->peer_id, &config,
       self->transport, self->tracker_clients, self->cache,
       &self->swarm_live);

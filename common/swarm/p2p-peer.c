@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "protocol/p2p-peer-codec.h"
+#include "p2p-rate-limit.h"
 
 G_DEFINE_QUARK (p2p-peer-error-quark, p2p_peer_error);
 
@@ -46,6 +47,9 @@ struct _P2pPeer
   gint64 next_request_id;
   gboolean failed;
   gboolean announced;           /* the remote sent its list at least once */
+  P2pRateLimit upload_limit;    /* this remote's share of our uplink */
+  P2pRateLimit *shared_limit;   /* the whole process's, not ours */
+  GSource *pace_timer;          /* resumes an upload the limits held back */
   gboolean closed;              /* p2p_peer_close() ran */
 };
 
@@ -249,15 +253,59 @@ on_data_bytes (P2pPeer * peer, const guint8 * data, gsize len)
 /* --- uploads ------------------------------------------------------------- */
 
 static void
+stop_pace_timer (P2pPeer * peer)
+{
+  if (peer->pace_timer) {
+    g_source_destroy (peer->pace_timer);
+    g_clear_pointer (&peer->pace_timer, g_source_unref);
+  }
+}
+
+static void
 upload_end (P2pPeer * peer, gboolean complete)
 {
   gint64 id = peer->up.segment_id;
   gsize sent = peer->up.offset;
 
+  stop_pace_timer (peer);
   g_clear_pointer (&peer->up.data, g_bytes_unref);
   memset (&peer->up, 0, sizeof (peer->up));
   if (peer->callbacks.uploaded)
     peer->callbacks.uploaded (peer, id, sent, complete, peer->user_data);
+}
+
+static void pump_upload (P2pPeer * peer);
+
+static gboolean
+on_pace_timer (gpointer user_data)
+{
+  P2pPeer *peer = user_data;
+
+  g_clear_pointer (&peer->pace_timer, g_source_unref);
+  pump_upload (peer);
+  return G_SOURCE_REMOVE;
+}
+
+/* The upload rate caps let @n bytes go now; else a timer resumes. */
+static gboolean
+pace_allows (P2pPeer * peer, gsize n)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait;
+
+  if (p2p_rate_limit_available (&peer->upload_limit, now, n) == n
+      && p2p_rate_limit_available (peer->shared_limit, now, n) == n)
+    return TRUE;
+  if (peer->pace_timer)
+    return FALSE;
+  wait = MAX (p2p_rate_limit_wait_us (&peer->upload_limit, now, n),
+      p2p_rate_limit_wait_us (peer->shared_limit, now, n));
+  peer->pace_timer = g_timeout_source_new (MAX ((wait + 999) / 1000, 1));
+  g_source_set_callback (peer->pace_timer, on_pace_timer, peer, NULL);
+  g_source_attach (peer->pace_timer,
+      p2p_transport_get_context (p2p_peer_connection_get_transport
+          (peer->connection)));
+  return FALSE;
 }
 
 static void
@@ -272,9 +320,14 @@ pump_upload (P2pPeer * peer)
   while (peer->up.offset < total
       && p2p_peer_connection_is_writable (peer->connection)) {
     gsize n = MIN (chunk, total - peer->up.offset);
-    GBytes *part = g_bytes_new_from_bytes (peer->up.data, peer->up.offset, n);
+    GBytes *part;
     GError *error = NULL;
-    gboolean ok = p2p_peer_connection_send (peer->connection, part, &error);
+    gboolean ok;
+
+    if (!pace_allows (peer, n))
+      return;                   /* the pace timer resumes */
+    part = g_bytes_new_from_bytes (peer->up.data, peer->up.offset, n);
+    ok = p2p_peer_connection_send (peer->connection, part, &error);
 
     g_bytes_unref (part);
     if (!ok) {
@@ -288,6 +341,8 @@ pump_upload (P2pPeer * peer)
       upload_end (peer, FALSE);
       return;
     }
+    p2p_rate_limit_consume (&peer->upload_limit, n);
+    p2p_rate_limit_consume (peer->shared_limit, n);
     peer->up.offset += n;
   }
   if (peer->up.offset == total) {
@@ -512,6 +567,7 @@ p2p_peer_close (P2pPeer * peer)
   peer->failed = TRUE;
   g_signal_handlers_disconnect_by_data (peer->connection, peer);
   stop_stall_timer (peer);
+  stop_pace_timer (peer);
   if (peer->down.bytes)
     g_byte_array_unref (peer->down.bytes);
   memset (&peer->down, 0, sizeof (peer->down));
@@ -562,6 +618,14 @@ gboolean
 p2p_peer_is_loading_segment (P2pPeer * peer, gint64 segment_id)
 {
   return g_hash_table_contains (peer->loading, &segment_id);
+}
+
+void
+p2p_peer_set_upload_limits (P2pPeer * peer, guint64 rate,
+    P2pRateLimit * shared)
+{
+  p2p_rate_limit_init (&peer->upload_limit, rate);
+  peer->shared_limit = shared;
 }
 
 gboolean

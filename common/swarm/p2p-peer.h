@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "p2p-peer-connection.h"
+#include "p2p-rate-limit.h"
 
 G_BEGIN_DECLS
 
@@ -68,6 +69,10 @@ gboolean p2p_peer_has_segment (P2pPeer * peer, gint64 segment_id);
 gboolean p2p_peer_is_loading_segment (P2pPeer * peer, gint64 segment_id);
 gboolean p2p_peer_is_downloading (P2pPeer * peer);
 gboolean p2p_peer_has_announced (P2pPeer * peer);
+/* Caps uploads to this remote at @rate bytes/s (0 = none) and, with
+ * @shared (may be NULL, must outlive the peer), the process's total. */
+void p2p_peer_set_upload_limits (P2pPeer * peer, guint64 rate,
+    P2pRateLimit * shared);
 guint p2p_peer_get_strikes (P2pPeer * peer);
 void p2p_peer_add_strike (P2pPeer * peer);
 

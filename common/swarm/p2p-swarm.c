@@ -377,6 +377,8 @@ add_peer (P2pSwarm * swarm, P2pPeerConnection * conn,
   name = p2p_tracker_id_to_ascii (remote);
   e->peer = p2p_peer_new (conn, name, swarm->config.stall_timeout_ms,
       &peer_callbacks, e);
+  p2p_peer_set_upload_limits (e->peer, swarm->config.peer_upload_rate,
+      swarm->config.upload_limit);
   g_hash_table_insert (swarm->peers, &e->id, e);
   p2p_scheduler_add_peer (swarm->sched, e, name);
   g_free (name);

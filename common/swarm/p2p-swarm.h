@@ -13,6 +13,7 @@
 #include "tracker/p2p-tracker-client.h"
 #include "p2p-transport.h"
 #include "p2p-scheduler.h"
+#include "p2p-rate-limit.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,8 @@ typedef struct {
   guint stall_timeout_ms;       /* a download with no bytes for this long fails */
   guint offers_per_announce;
   guint max_uploads;            /* at once, 0 = no limit */
+  guint64 peer_upload_rate;     /* bytes/s to one peer, 0 = no limit */
+  P2pRateLimit *upload_limit;   /* the process's total, NULL = none */
   gboolean live;                /* segments enter the cache as live ones */
   /* how the swarm answers the requests of p2p_swarm_fetch() */
   const P2pConsumerOps *consumer_ops;
