@@ -9,6 +9,7 @@
 #include "p2p-peer-connection.h"
 #include "p2p-segment-check.h"
 #include "p2p-peer-stats.h"
+#include "p2p-locality.h"
 
 /* p2p-media-loader drops unanswered offers after about 50 s; so do we,
  * closing their connections. */
@@ -58,6 +59,7 @@ typedef struct {
   P2pTrackerClient *tracker;
   P2pTrackerId offer_id;
   P2pTrackerId from;
+  gboolean local;               /* the offer's candidates are on our subnet */
 } PendingAnswer;
 
 struct _P2pSwarm
@@ -78,6 +80,7 @@ struct _P2pSwarm
   GHashTable *offers;           /* offer id -> PendingOffer* */
   GPtrArray *answers;           /* PendingAnswer*, accepting an offer */
   P2pScheduler *sched;          /* segment jobs: what comes from whom */
+  GPtrArray *subnets;           /* ours, to prefer peers on them */
   GSource *sched_timer;
   guint uploads;                /* running now, at most config.max_uploads */
   GArray *loading;              /* ids fetched over HTTP now */
@@ -348,7 +351,7 @@ on_connection_open (P2pPeerConnection * conn, gpointer user_data)
  * offered at once), both ends keep the one offered by the lower peer id. */
 static void
 add_peer (P2pSwarm * swarm, P2pPeerConnection * conn,
-    const P2pTrackerId * remote, gboolean we_offered)
+    const P2pTrackerId * remote, gboolean we_offered, gboolean local)
 {
   PeerEntry *old = g_hash_table_lookup (swarm->peers, remote);
   PeerEntry *e;
@@ -381,6 +384,7 @@ add_peer (P2pSwarm * swarm, P2pPeerConnection * conn,
       swarm->config.upload_limit);
   g_hash_table_insert (swarm->peers, &e->id, e);
   p2p_scheduler_add_peer (swarm->sched, e, name);
+  p2p_scheduler_get_peer_stats (swarm->sched, e)->same_subnet = local;
   g_free (name);
   /* A peer that is open already is told at once. */
   if (p2p_peer_connection_get_state (conn) == P2P_PEER_CONNECTION_STATE_OPEN)
@@ -883,7 +887,8 @@ on_tracker_answer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
   }
   if (p2p_peer_connection_set_answer (o->connection, sdp, &error)) {
     /* the peer owns the connection now: no close when the offer goes */
-    add_peer (swarm, o->connection, from, TRUE);
+    add_peer (swarm, o->connection, from, TRUE,
+        p2p_locality_sdp_is_local (sdp, swarm->subnets));
     g_clear_object (&o->connection);
   } else {
     g_debug ("swarm %s: answer refused: %s", swarm->info_hash,
@@ -930,7 +935,7 @@ on_answer_made (GObject * source, GAsyncResult * res, gpointer user_data)
     g_clear_error (&error);
   }
   g_free (sdp);
-  add_peer (swarm, a->connection, &a->from, FALSE);
+  add_peer (swarm, a->connection, &a->from, FALSE, a->local);
   g_ptr_array_remove (swarm->answers, a);
 }
 
@@ -985,6 +990,7 @@ on_tracker_offer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
   a->tracker = g_object_ref (tracker);
   a->offer_id = *offer_id;
   a->from = *from;
+  a->local = p2p_locality_sdp_is_local (sdp, swarm->subnets);
   g_ptr_array_add (swarm->answers, a);
   p2p_peer_connection_accept_offer_async (a->connection, sdp,
       swarm->cancellable, on_answer_made, a);
@@ -1008,6 +1014,7 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
   swarm->stream_swarm_id = g_strdup (stream_swarm_id);
   swarm->peer_id = *peer_id;
   swarm->config = *config;
+  swarm->subnets = p2p_locality_local_subnets ();
   swarm->transport = g_object_ref (transport);
   swarm->trackers = g_ptr_array_ref (trackers);
   swarm->cache = cache;
@@ -1068,6 +1075,7 @@ p2p_swarm_unref (P2pSwarm * swarm)
     return;
   p2p_swarm_close (swarm);
   g_array_unref (swarm->loading);
+  g_ptr_array_unref (swarm->subnets);
   g_ptr_array_unref (swarm->dead);
   g_ptr_array_unref (swarm->slots);
   g_object_unref (swarm->cancellable);

@@ -6,6 +6,7 @@
  */
 #include "p2p-webrtc-sdp.h"
 #include "p2p-transport.h"
+#include "p2p-locality.h"
 
 int LLVMFuzzerTestOneInput (const guint8 * data, size_t size);
 
@@ -19,6 +20,15 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
   if (size > P2P_TRANSPORT_MAX_SDP_SIZE)
     return 0;
   text = g_strndup ((const gchar *) data, size);
+  /* the swarm reads the candidates of any offer or answer for locality */
+  {
+    g_autoptr (GPtrArray) subnets = g_ptr_array_new_with_free_func
+        (g_object_unref);
+
+    g_ptr_array_add (subnets, g_inet_address_mask_new_from_string
+        ("10.0.0.0/8", NULL));
+    (void) p2p_locality_sdp_is_local (text, subnets);
+  }
   msg = p2p_webrtc_sdp_parse (text, &error);
   if (msg != NULL) {
     g_autoptr (GPtrArray) candidates = g_ptr_array_new ();
