@@ -152,7 +152,7 @@ static const P2pConsumerOps sim_consumer_ops;
 
 static void player_step (SimPeer * p);
 
-/* --- the stream ------------------------------------------------------------ */
+/* --- the stream --------------------------------------------------------- */
 
 static gsize
 seg_size (SimWorld * w, gint64 seg)
