@@ -8,6 +8,8 @@
  */
 #include "p2p-manager.h"
 
+#include <string.h>
+
 #include <stdlib.h>
 
 #include <libsoup/soup.h>
@@ -57,6 +59,9 @@ struct _P2pManager
   GPtrArray *tracker_clients;
   P2pTrackerId peer_id;
   GHashTable *swarms;           /* info_hash -> P2pSwarm */
+  /* stream and role ("v2-<swarmId>-main") -> P2pPlaybackModel: the
+   * renditions of a stream share the player's model; tiny, kept */
+  GHashTable *playback_models;
   /* the manager thread's copies of the counters above, published under
    * the object lock after each change */
   P2pSegmentCounters seg_live;
@@ -194,6 +199,8 @@ manager_thread (gpointer data)
   self->cache = p2p_segment_cache_new (cache_size);
   self->swarms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify) close_swarm);
+  self->playback_models = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, g_free);
   p2p_tracker_id_generate_peer_id (&self->peer_id, "-PM0203-");
   /* peer counts change without a request: refresh them now and then */
   timer = g_timeout_source_new_seconds (1);
@@ -206,6 +213,7 @@ manager_thread (gpointer data)
   g_source_unref (timer);
   leave_all (self);
   g_hash_table_destroy (self->swarms);
+  g_hash_table_destroy (self->playback_models);
   g_clear_pointer (&self->tracker_clients, g_ptr_array_unref);
   g_clear_object (&self->transport);
   /* Let cancelled I/O callbacks run and drop their references. */
@@ -675,6 +683,26 @@ index_transform (const P2pHttpOptions * options, const gchar * final_uri,
   return g_bytes_ref (body);
 }
 
+/* The player's model for the stream of @stream_swarm_id: its renditions
+ * differ only in the key after the last '-'. */
+static P2pPlaybackModel *
+playback_model_for (P2pManager * self, const gchar * stream_swarm_id)
+{
+  const gchar *dash = strrchr (stream_swarm_id, '-');
+  gchar *key = dash ? g_strndup (stream_swarm_id, dash - stream_swarm_id) :
+      g_strdup (stream_swarm_id);
+  P2pPlaybackModel *model = g_hash_table_lookup (self->playback_models, key);
+
+  if (model) {
+    g_free (key);
+    return model;
+  }
+  model = g_new0 (P2pPlaybackModel, 1);
+  p2p_playback_model_init (model);
+  g_hash_table_insert (self->playback_models, key, model);
+  return model;
+}
+
 /* The swarm of @info_hash, started on first use; NULL when peer-to-peer is
  * off or no tracker is configured. */
 static P2pSwarm *
@@ -755,6 +783,7 @@ get_swarm (P2pManager * self, const gchar * info_hash,
   config.live = live;
   config.consumer_ops = &p2p_segment_fetch_consumer_ops;
   config.upload_limit = &self->upload_limit;
+  config.playback_model = playback_model_for (self, stream_swarm_id);
   swarm = p2p_swarm_new (info_hash, stream_swarm_id, &self->peer_id, &config,
       self->transport, self->tracker_clients, self->cache,
       &self->swarm_live);

@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 
 /* What an unproven peer is assumed to deliver: a modest uplink, so that a
  * segment needed soon goes to HTTP rather than to a stranger. */
-#define P2P_PEER_STATS_DEFAULT_RATE (128.0 * 1024)      /* bytes/s */
-#define P2P_PEER_STATS_DEFAULT_RTT_US (300 * 1000)
+#define P2P_PEER_STATS_DEFAULT_RATE (256.0 * 1024)      /* bytes/s */
+#define P2P_PEER_STATS_DEFAULT_RTT_US (150 * 1000)
 /* Strikes halve every so often: a peer that failed once long ago is as
  * good as new, one that fails now and again is not. */
 #define P2P_PEER_STATS_STRIKE_HALF_LIFE_US (30 * G_USEC_PER_SEC)

@@ -14,9 +14,15 @@
 G_BEGIN_DECLS
 
 /* Headroom kept before a deadline: estimates are estimates. */
-#define P2P_SCHED_MARGIN_US (700 * 1000)
-/* A peer with this many (decayed) strikes is not asked. */
-#define P2P_SCHED_MAX_STRIKES 3.0
+#define P2P_SCHED_MARGIN_US (400 * 1000)
+/* A peer with this many (decayed) strikes is not asked: three recent ones
+ * (the decay takes a little off each before the next comes). */
+#define P2P_SCHED_MAX_STRIKES 2.5
+/* A segment must arrive within this share of its duration from the
+ * request: adaptive demuxers time the whole request, our wait included,
+ * and switch down (hlsdemux at 80% of the measured rate) when it is
+ * slower, which would also move the player to another, emptier swarm. */
+#define P2P_SCHED_ABR_BUDGET 0.6
 /* Share of choices given to an unproven peer, so that new peers get
  * measured without betting playback on them. */
 #define P2P_SCHED_EXPLORE 0.15

@@ -40,6 +40,7 @@ struct _PeerRec
   gchar *name;
   P2pPeerStats stats;
   Job *job;                     /* the download it runs for us */
+  gint64 busy_until;            /* said "absent" to a segment it announced */
 };
 
 struct _Job
@@ -70,7 +71,8 @@ struct _P2pScheduler
   gpointer user_data;
   GHashTable *peers;            /* handle -> PeerRec* */
   GHashTable *jobs;             /* gint64* id -> Job* */
-  P2pPlaybackModel model;
+  P2pPlaybackModel own_model;
+  P2pPlaybackModel *model;      /* own_model, or one shared by renditions */
   P2pHttpStats http;
   gdouble avg_size;
   GRand *rand;
@@ -174,7 +176,7 @@ job_complete (P2pScheduler * s, Job * job, GBytes * data, P2pJobSource src)
   learn_size (s, g_bytes_get_size (data));
   s->ops.store (job->id, data, s->user_data);
   if (job->consumers->len)
-    p2p_playback_model_delivered (&s->model, t, job->duration);
+    p2p_playback_model_delivered (s->model, t, job->duration);
   else
     s->counters.prefetches++;
   for (guint i = 0; i < job->consumers->len; i++)
@@ -208,6 +210,19 @@ peer_usable (P2pScheduler * s, PeerRec * rec)
   return s->ops.peer_is_open (rec->handle, s->user_data);
 }
 
+static guint
+open_peer_count (P2pScheduler * s)
+{
+  GHashTableIter it;
+  PeerRec *rec;
+  guint n = 0;
+
+  g_hash_table_iter_init (&it, s->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec))
+    n += peer_usable (s, rec);
+  return n;
+}
+
 static gboolean
 start_peer (P2pScheduler * s, Job * job, PeerRec * rec)
 {
@@ -237,7 +252,7 @@ election_rank (P2pScheduler * s, gint64 id)
   GHashTableIter it;
   PeerRec *rec;
   GPtrArray *current = g_ptr_array_new (), *open = g_ptr_array_new ();
-  gint64 step = s->model.id_step > 0 ? s->model.id_step : 1;
+  gint64 step = s->model->id_step > 0 ? s->model->id_step : 1;
   GPtrArray *voters;
   guint rank;
 
@@ -305,7 +320,7 @@ decide (P2pScheduler * s, Job * job)
     if (!peer_usable (s, rec)
         || !s->ops.peer_has (rec->handle, job->id, s->user_data))
       continue;
-    if (rec->job || is_refused (job, rec, t)) {
+    if (rec->job || rec->busy_until > t || is_refused (job, rec, t)) {
       holder_busy = TRUE;
       continue;
     }
@@ -352,7 +367,7 @@ decide (P2pScheduler * s, Job * job)
   }
   if (job->state == JOB_WAITING)
     s->counters.backup_http++;
-  else if (g_hash_table_size (s->peers))
+  else if (open_peer_count (s) > 0)
     s->counters.elected_http++;
   job_go_http (s, job);
 }
@@ -421,7 +436,8 @@ p2p_scheduler_new (const gchar * self_id, const P2pSchedulerOps * ops,
   s->user_data = user_data;
   s->peers = g_hash_table_new (NULL, NULL);
   s->jobs = g_hash_table_new (g_int64_hash, g_int64_equal);
-  p2p_playback_model_init (&s->model);
+  p2p_playback_model_init (&s->own_model);
+  s->model = &s->own_model;
   p2p_http_stats_init (&s->http);
   s->rand = g_rand_new ();
   s->prefetch = TRUE;
@@ -465,6 +481,12 @@ p2p_scheduler_set_seed (P2pScheduler * s, guint32 seed)
 }
 
 void
+p2p_scheduler_set_playback_model (P2pScheduler * s, P2pPlaybackModel * model)
+{
+  s->model = model ? model : &s->own_model;
+}
+
+void
 p2p_scheduler_set_prefetch (P2pScheduler * s, gboolean prefetch)
 {
   s->prefetch = prefetch;
@@ -490,6 +512,20 @@ p2p_scheduler_add_peer (P2pScheduler * s, gpointer peer, const gchar * name)
   g_hash_table_insert (s->peers, peer, rec);
 }
 
+static void
+redecide_waiting (P2pScheduler * s)
+{
+  GList *ids = g_hash_table_get_keys (s->jobs);
+
+  for (GList * l = ids; l; l = l->next) {
+    Job *job = g_hash_table_lookup (s->jobs, l->data);
+
+    if (job && job->state == JOB_WAITING)
+      decide (s, job);
+  }
+  g_list_free (ids);
+}
+
 void
 p2p_scheduler_remove_peer (P2pScheduler * s, gpointer peer)
 {
@@ -511,6 +547,8 @@ p2p_scheduler_remove_peer (P2pScheduler * s, gpointer peer)
     orphan->state = JOB_NEW;
     decide (s, orphan);
   }
+  /* jobs waiting for it (the only holder, the elected) decide again now */
+  redecide_waiting (s);
   reschedule (s);
 }
 
@@ -526,15 +564,7 @@ p2p_scheduler_get_peer_stats (P2pScheduler * s, gpointer peer)
 void
 p2p_scheduler_peer_announced (P2pScheduler * s, gpointer peer)
 {
-  GList *ids = g_hash_table_get_keys (s->jobs);
-
-  for (GList * l = ids; l; l = l->next) {
-    Job *job = g_hash_table_lookup (s->jobs, l->data);
-
-    if (job && job->state == JOB_WAITING)
-      decide (s, job);
-  }
-  g_list_free (ids);
+  redecide_waiting (s);
   try_prefetch (s);
   reschedule (s);
 }
@@ -577,9 +607,12 @@ p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
   } else {
     if (data || strike)
       p2p_peer_stats_add_strike (&rec->stats, t);
-    /* absent: maybe busy, ask again a little later; failed: not for this
-     * segment */
-    refuse (job, rec, data || strike ? NO_DEADLINE : t + ABSENT_RETRY_US);
+    /* absent: it holds it but is busy uploading (or lost it), for every
+     * job a little while; failed: not for this segment */
+    if (data || strike)
+      refuse (job, rec, NO_DEADLINE);
+    else
+      rec->busy_until = t + ABSENT_RETRY_US;
     decide (s, job);
   }
   try_prefetch (s);
@@ -594,7 +627,7 @@ p2p_scheduler_fetch (P2pScheduler * s, gint64 segment_id, gdouble duration,
   Job *job = g_hash_table_lookup (s->jobs, &segment_id);
   gint64 deadline;
 
-  p2p_playback_model_request (&s->model, t, segment_id);
+  p2p_playback_model_request (s->model, t, segment_id);
   if (!job)
     job = job_new (s, segment_id, duration, expected_size);
   if (job->expected_size < 0)
@@ -603,7 +636,14 @@ p2p_scheduler_fetch (P2pScheduler * s, gint64 segment_id, gdouble duration,
   /* the player needs it when its buffer runs out; never sooner than HTTP
    * could bring it (startup and seeks), so that a peer faster than the
    * origin may still serve them */
-  deadline = MAX (p2p_playback_model_deadline (&s->model, t, 0),
+  deadline = p2p_playback_model_deadline (s->model, t, 0);
+  /* the demuxer measures its bandwidth over the whole request, our wait
+   * included: a segment slower than this share of its duration makes it
+   * switch down, whatever the buffer */
+  if (duration > 0)
+    deadline = MIN (deadline, t + (gint64) (duration * P2P_SCHED_ABR_BUDGET *
+            G_USEC_PER_SEC));
+  deadline = MAX (deadline,
       t + p2p_http_stats_estimate_us (&s->http, job_size (s, job)));
   job->deadline = job->consumers->len ? MIN (job->deadline, deadline) :
       deadline;
@@ -621,8 +661,8 @@ p2p_scheduler_served (P2pScheduler * s, gint64 segment_id, gdouble duration)
 {
   gint64 t = now (s);
 
-  p2p_playback_model_request (&s->model, t, segment_id);
-  p2p_playback_model_delivered (&s->model, t, duration);
+  p2p_playback_model_request (s->model, t, segment_id);
+  p2p_playback_model_delivered (s->model, t, duration);
   try_prefetch (s);
   reschedule (s);
 }
@@ -642,7 +682,7 @@ p2p_scheduler_http_done (P2pScheduler * s, gint64 segment_id, GBytes * data,
     return;
   job_unlink (s, job);
   if (data)
-    p2p_playback_model_delivered (&s->model, now (s), job->duration);
+    p2p_playback_model_delivered (s->model, now (s), job->duration);
   for (guint i = 0; i < job->consumers->len; i++) {
     gpointer c = g_ptr_array_index (job->consumers, i);
 
@@ -736,19 +776,19 @@ try_prefetch (P2pScheduler * s)
   Job *job;
   PeerRec *rec;
   guint running = 0;
-  gint64 step = s->model.id_step > 0 ? s->model.id_step : 1;
+  gint64 step = s->model->id_step > 0 ? s->model->id_step : 1;
   gint64 ids[PREFETCH_AHEAD];
   guint holders[PREFETCH_AHEAD];
   gboolean done[PREFETCH_AHEAD] = { FALSE, };
 
-  if (!s->prefetch || s->model.last_id < 0)
+  if (!s->prefetch || s->model->last_id < 0)
     return;
   g_hash_table_iter_init (&it, s->jobs);
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & job))
     running += job->state == JOB_PEER && job->consumers->len == 0;
 
   for (guint i = 0; i < PREFETCH_AHEAD; i++)
-    ids[i] = s->model.last_id + (i + 1) * step;
+    ids[i] = s->model->last_id + (i + 1) * step;
   while (running < PREFETCH_MAX_DOWNLOADS) {
     gint pick;
 
@@ -760,6 +800,7 @@ try_prefetch (P2pScheduler * s)
       g_hash_table_iter_init (&it, s->peers);
       while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec))
         holders[i] += peer_usable (s, rec) && !rec->job
+            && rec->busy_until <= now (s)
             && s->ops.peer_has (rec->handle, ids[i], s->user_data);
     }
     pick = p2p_sched_pick_prefetch (ids, holders, PREFETCH_AHEAD);
@@ -777,7 +818,7 @@ try_prefetch (P2pScheduler * s)
 gint64
 p2p_scheduler_get_buffer_us (P2pScheduler * s)
 {
-  return p2p_playback_model_buffer_us (&s->model, now (s));
+  return p2p_playback_model_buffer_us (s->model, now (s));
 }
 
 guint

@@ -25,6 +25,7 @@
 
 #include "p2p-peer-stats.h"
 #include "p2p-sched-policy.h"
+#include "p2p-playback-model.h"
 
 G_BEGIN_DECLS
 
@@ -85,6 +86,11 @@ P2pScheduler *p2p_scheduler_new (const gchar * self_id,
  * the owner, which frees its peers first (no peer op is called). */
 void p2p_scheduler_free (P2pScheduler * sched);
 void p2p_scheduler_set_seed (P2pScheduler * sched, guint32 seed);
+/* Uses @model (which must outlive the scheduler) instead of its own: the
+ * renditions of one stream share the player's model, so that an ABR switch
+ * continues it rather than starting it over.  NULL: its own again. */
+void p2p_scheduler_set_playback_model (P2pScheduler * sched,
+    P2pPlaybackModel * model);
 /* Whether prefetching is allowed (default TRUE). */
 void p2p_scheduler_set_prefetch (P2pScheduler * sched, gboolean prefetch);
 const P2pSchedulerCounters *p2p_scheduler_get_counters (P2pScheduler * sched);

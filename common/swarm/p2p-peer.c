@@ -244,9 +244,13 @@ on_data_bytes (P2pPeer * peer, const guint8 * data, gsize len)
   }
   g_byte_array_append (peer->down.bytes, data, len);
   rearm_stall_timer (peer);
-  if (peer->down.bytes->len < peer->down.size && peer->callbacks.progress)
+  if (peer->down.bytes->len < peer->down.size && peer->callbacks.progress) {
     peer->callbacks.progress (peer, peer->down.segment_id,
         peer->down.bytes->len, peer->down.size, peer->user_data);
+    /* the owner may have cancelled it (handed over to HTTP) or closed us */
+    if (!peer->down.active || !peer->down.bytes)
+      return;
+  }
   maybe_complete_download (peer);
 }
 

@@ -20,7 +20,7 @@
 #define ANNOUNCE_MAX_S 120
 /* A peer whose failures (decaying, see p2p-peer-stats.h) reach this is
  * dropped, which makes room for another within max-peers. */
-#define MAX_STRIKES 3.0
+#define MAX_STRIKES P2P_SCHED_MAX_STRIKES
 /* How long after joining a swarm others announced by the tracker are
  * expected to connect (offers, ICE and DTLS take about a second). */
 #define PEERS_EXPECTED_US (8 * G_USEC_PER_SEC)
@@ -1036,6 +1036,7 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
 
     swarm->sched = p2p_scheduler_new (self, &sched_ops, config->consumer_ops,
         swarm);
+    p2p_scheduler_set_playback_model (swarm->sched, config->playback_model);
     g_free (self);
   }
 

@@ -28,6 +28,8 @@ typedef struct {
   guint64 peer_upload_rate;     /* bytes/s to one peer, 0 = no limit */
   P2pRateLimit *upload_limit;   /* the process's total, NULL = none */
   gboolean live;                /* segments enter the cache as live ones */
+  /* the player's, shared by the renditions of a stream (NULL: its own) */
+  P2pPlaybackModel *playback_model;
   /* how the swarm answers the requests of p2p_swarm_fetch() */
   const P2pConsumerOps *consumer_ops;
 } P2pSwarmConfig;

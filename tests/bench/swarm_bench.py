@@ -55,6 +55,9 @@ class Config:
         env.setdefault("GST_DEBUG", "*:1,p2p*:2")
         env["GST_DEBUG_NO_COLOR"] = "1"
         env.pop("G_MESSAGES_DEBUG", None)
+        # e.g. P2PCDN_PLAYER_DEBUG=p2p-scheduler to see every decision
+        if os.environ.get("P2PCDN_PLAYER_DEBUG"):
+            env["G_MESSAGES_DEBUG"] = os.environ["P2PCDN_PLAYER_DEBUG"]
         env.pop("G_DEBUG", None)       # count criticals, do not abort on them
         self.env = env
 
