@@ -77,10 +77,12 @@ static P2pManager *default_manager;     /* never released */
 
 /* Swarms nobody fetched from for this long are left (trackers told). */
 #define SWARM_IDLE_US (60 * G_USEC_PER_SEC)
-/* Uploads a swarm runs at once: on an uplink of a few Mbit/s, two segments
- * at a time still arrive within a segment's duration, while more would
- * each trickle; the refused ask peers that already got it from us. */
-#define P2P_MANAGER_MAX_UPLOADS 2
+/* Uploads a swarm runs at once.  A new segment reaches N peers fastest
+ * one upload at a time: each round takes a segment's time on our uplink
+ * and doubles its holders (log2 N rounds), where k at a time take k times
+ * as long per round for only k + 1 times the holders.  The refused ask a
+ * peer that got it from us meanwhile. */
+#define P2P_MANAGER_MAX_UPLOADS 1
 /* Leaving at the end: how long the trackers' "stopped" and the peers'
  * channel closes may take to go out, at most. */
 #define LEAVE_TRACKERS_MS 1000

@@ -12,7 +12,7 @@
 #define CHECK_INTERVAL_US (200 * 1000)
 /* A peer that answered "absent" for a segment is asked again after this
  * (it may have been busy uploading to others, or not have it yet). */
-#define ABSENT_RETRY_US (600 * 1000)
+#define ABSENT_RETRY_US (300 * 1000)
 /* Prefetch: how many segments ahead of the playhead, and how many peer
  * downloads at a time for segments nobody asked for yet (the peers' uplinks
  * serve the swarm's urgent requests first). */
@@ -383,7 +383,11 @@ hand_over (P2pScheduler * s, Job * job)
 
   job->peer = NULL;
   rec->job = NULL;
-  p2p_peer_stats_add_strike (&rec->stats, t);
+  /* slow is not broken (its uplink may be shared, or busy with others):
+   * no strike, but its measured pace falls, so urgent segments go to
+   * faster ones next time */
+  p2p_peer_stats_add_transfer (&rec->stats, job->received, job->started,
+      job->first_byte >= 0 ? job->first_byte : t, t);
   refuse (job, rec, NO_DEADLINE);
   s->counters.handovers++;
   g_debug ("segment %" G_GINT64_FORMAT ": peer %s too slow (%" G_GINT64_FORMAT

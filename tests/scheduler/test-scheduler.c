@@ -350,6 +350,11 @@ test_trickle_resumes_over_http (void)
   g_assert_cmpint (env.now - started, >, 3 * G_USEC_PER_SEC);
   g_assert_cmpint (env.now - started, <, 6 * G_USEC_PER_SEC);
   g_assert_cmpuint (p2p_scheduler_get_counters (env.s)->handovers, ==, 1);
+  /* no strike for being slow, but its pace is on record */
+  g_assert_cmpfloat (p2p_peer_stats_get_strikes (p2p_scheduler_get_peer_stats
+          (env.s, p), env.now), ==, 0);
+  g_assert_cmpfloat (p2p_peer_stats_get_rate (p2p_scheduler_get_peer_stats
+          (env.s, p)), <, 1024);
 
   rest = g_bytes_new_from_bytes (whole, got, SEG_SIZE - got);
   p2p_scheduler_range_done (env.s, 7, c.range_token + 1, rest);  /* stale */
