@@ -188,15 +188,17 @@ p2p_sched_election_rank (const gchar * self, const gchar * const *others,
 }
 
 gint64
-p2p_sched_backup_time (gint64 deadline, gint64 http_estimate, guint rank)
+p2p_sched_backup_time (gint64 asked, gint64 deadline, gint64 http_estimate,
+    guint rank)
 {
   /* Even the elected one need not hurry with a deep buffer: the neighbour
    * furthest ahead in playback (VOD) then fetches it first and the others
    * take it from peers. */
   if (rank == 0)
     return deadline - P2P_SCHED_ELECTED_LEAD_US;
-  return deadline - (gint64) (http_estimate * (1.0 + 1.0 / rank))
-      - P2P_SCHED_MARGIN_US;
+  return MIN (asked + rank * P2P_SCHED_ELECTION_STEP_US,
+      deadline - (gint64) (http_estimate * (1.0 + 1.0 / rank))
+      - P2P_SCHED_MARGIN_US);
 }
 
 gint

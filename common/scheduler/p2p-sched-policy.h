@@ -30,6 +30,11 @@ G_BEGIN_DECLS
  * at the latest: at once at a live edge (buffers of a few segments), later
  * with a deep VOD buffer. */
 #define P2P_SCHED_ELECTED_LEAD_US (10 * G_USEC_PER_SEC)
+/* Live players see a new segment when their playlist refresh shows it,
+ * spread over a target duration: whoever asks first with nobody fetching
+ * it should fetch it, and the election only orders those asking at about
+ * the same time.  A step is a few announcement round trips. */
+#define P2P_SCHED_ELECTION_STEP_US (120 * 1000)
 
 /* The origin as measured by this swarm's HTTP fetches. */
 typedef struct {
@@ -68,11 +73,14 @@ gboolean p2p_sched_should_hand_over (gint64 now, gint64 deadline,
  * computes alike.  Rank 0 fetches at once. */
 guint p2p_sched_election_rank (const gchar * self,
     const gchar * const *others, guint n_others, gint64 segment_id);
-/* When a backup of @rank (> 0) stops waiting for the ones above it and
- * fetches over HTTP, for a segment due at @deadline that HTTP delivers in
- * @http_estimate. */
-gint64 p2p_sched_backup_time (gint64 deadline, gint64 http_estimate,
-    guint rank);
+/* When a backup of @rank (> 0), asked for the segment at @asked, stops
+ * waiting for the ones above it and fetches over HTTP, for a segment due
+ * at @deadline that HTTP delivers in @http_estimate: after @rank election
+ * steps (the ones above, if they want it too, announce it loading within
+ * that time, which makes us wait for their copy), and never later than
+ * HTTP can still make the deadline. */
+gint64 p2p_sched_backup_time (gint64 asked, gint64 deadline,
+    gint64 http_estimate, guint rank);
 
 /* Prefetch: of @n segments ahead of the playhead (@ids in playback order)
  * held by @holders[i] peers, the one to fetch first: the rarest, then the

@@ -50,6 +50,7 @@ struct _Job
   gint64 expected_size;
   JobState state;
   GPtrArray *consumers;
+  gint64 asked;                 /* the first consumer's request */
   gint64 deadline;
   gint64 wait_until;
   PeerRec *peer;
@@ -294,7 +295,7 @@ wait_limit (P2pScheduler * s, Job * job, gint64 t, gboolean holder_busy)
       || (s->ops.peers_expected && s->ops.peers_expected (s->user_data)))
     return job->deadline - http_est - P2P_SCHED_MARGIN_US;
   rank = election_rank (s, job->id);
-  return p2p_sched_backup_time (job->deadline, http_est, rank);
+  return p2p_sched_backup_time (job->asked, job->deadline, http_est, rank);
 }
 
 static void
@@ -651,6 +652,8 @@ p2p_scheduler_fetch (P2pScheduler * s, gint64 segment_id, gdouble duration,
       t + p2p_http_stats_estimate_us (&s->http, job_size (s, job)));
   job->deadline = job->consumers->len ? MIN (job->deadline, deadline) :
       deadline;
+  if (job->consumers->len == 0)
+    job->asked = t;
   g_ptr_array_add (job->consumers, consumer);
   if (job->state == JOB_NEW || job->state == JOB_WAITING)
     decide (s, job);
