@@ -13,6 +13,15 @@ G_DEFINE_QUARK (p2p-peer-error-quark, p2p_peer_error);
 /* An upload larger than this is refused: no real segment is that big, and
  * a remote announcing one must not make us allocate it. */
 #define MAX_SEGMENT_SIZE (64 * 1024 * 1024)
+/* Unsent bytes an upload keeps in the data channel: one message more, so
+ * the link never idles, and a cancel stops it quickly. */
+#define UPLOAD_QUEUE_BYTES (64 * 1024)
+/* An upload is over when what it queued left, but for this. */
+#define UPLOAD_DRAINED_BYTES (4 * 1024)
+#define DRAIN_POLL_US (20 * 1000)
+/* A remote whose channel takes nothing for this long (it stopped reading)
+ * loses its upload, and with it our upload slot. */
+#define UPLOAD_STUCK_US (5 * G_USEC_PER_SEC)
 
 typedef struct {
   gboolean active;
@@ -29,6 +38,8 @@ typedef struct {
   gint64 request_id;
   GBytes *data;
   gsize offset;
+  gboolean completed;           /* SegmentDataSendingCompleted went */
+  gint64 moved;                 /* when bytes last went into the channel */
 } Upload;
 
 struct _P2pPeer
@@ -290,13 +301,33 @@ on_pace_timer (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The upload rate caps let @n bytes go now; else a timer resumes. */
+static void
+arm_pace_timer (P2pPeer * peer, gint64 wait_us)
+{
+  if (peer->pace_timer)
+    return;
+  peer->pace_timer = g_timeout_source_new (MAX ((wait_us + 999) / 1000, 1));
+  g_source_set_callback (peer->pace_timer, on_pace_timer, peer, NULL);
+  g_source_attach (peer->pace_timer,
+      p2p_transport_get_context (p2p_peer_connection_get_transport
+          (peer->connection)));
+}
+
+/* The upload rate caps let @n bytes go now, and the channel holds little
+ * unsent: else a timer resumes.  Bytes parked in the data channel's buffer
+ * (up to a MiB) would make an upload look done while a shaped uplink still
+ * carries it, and several such would share the link, each too slowly. */
 static gboolean
 pace_allows (P2pPeer * peer, gsize n)
 {
   gint64 now = g_get_monotonic_time ();
   gint64 wait;
 
+  if (p2p_peer_connection_get_buffered_amount (peer->connection) >
+      UPLOAD_QUEUE_BYTES) {
+    arm_pace_timer (peer, DRAIN_POLL_US);
+    return FALSE;
+  }
   if (p2p_rate_limit_available (&peer->upload_limit, now, n) == n
       && p2p_rate_limit_available (peer->shared_limit, now, n) == n)
     return TRUE;
@@ -304,13 +335,10 @@ pace_allows (P2pPeer * peer, gsize n)
     return FALSE;
   wait = MAX (p2p_rate_limit_wait_us (&peer->upload_limit, now, n),
       p2p_rate_limit_wait_us (peer->shared_limit, now, n));
-  peer->pace_timer = g_timeout_source_new (MAX ((wait + 999) / 1000, 1));
-  g_source_set_callback (peer->pace_timer, on_pace_timer, peer, NULL);
-  g_source_attach (peer->pace_timer,
-      p2p_transport_get_context (p2p_peer_connection_get_transport
-          (peer->connection)));
+  arm_pace_timer (peer, wait);
   return FALSE;
 }
+
 
 static void
 pump_upload (P2pPeer * peer)
@@ -320,6 +348,11 @@ pump_upload (P2pPeer * peer)
 
   if (!peer->up.active)
     return;
+  if (g_get_monotonic_time () - peer->up.moved > UPLOAD_STUCK_US) {
+    g_debug ("peer %s: upload stuck, given up", peer->peer_id);
+    upload_end (peer, FALSE);
+    return;
+  }
   total = g_bytes_get_size (peer->up.data);
   while (peer->up.offset < total
       && p2p_peer_connection_is_writable (peer->connection)) {
@@ -348,10 +381,21 @@ pump_upload (P2pPeer * peer)
     p2p_rate_limit_consume (&peer->upload_limit, n);
     p2p_rate_limit_consume (peer->shared_limit, n);
     peer->up.offset += n;
+    peer->up.moved = g_get_monotonic_time ();
   }
   if (peer->up.offset == total) {
-    send_simple (peer, P2P_PEER_CMD_SEGMENT_DATA_SENDING_COMPLETED,
-        peer->up.segment_id, peer->up.request_id);
+    if (!peer->up.completed) {
+      send_simple (peer, P2P_PEER_CMD_SEGMENT_DATA_SENDING_COMPLETED,
+          peer->up.segment_id, peer->up.request_id);
+      peer->up.completed = TRUE;
+    }
+    /* done when it left, not when it was queued: until then it counts as
+     * running, so the swarm's upload limit means what it says */
+    if (p2p_peer_connection_get_buffered_amount (peer->connection) >
+        UPLOAD_DRAINED_BYTES) {
+      arm_pace_timer (peer, DRAIN_POLL_US);
+      return;
+    }
     upload_end (peer, TRUE);
   }
 }
@@ -398,6 +442,7 @@ start_upload (P2pPeer * peer, const P2pPeerCommand * req)
   peer->up.request_id = req->request_id;
   peer->up.data = data;
   peer->up.offset = 0;
+  peer->up.moved = g_get_monotonic_time ();
   pump_upload (peer);
 }
 
