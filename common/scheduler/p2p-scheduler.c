@@ -18,6 +18,7 @@
  * serve the swarm's urgent requests first). */
 #define PREFETCH_AHEAD 3
 #define PREFETCH_MAX_DOWNLOADS 2
+#define PREFETCH_MIN_HOLDERS 2
 /* Size assumed for a segment of unknown size before any was seen. */
 #define DEFAULT_SEGMENT_SIZE (256 * 1024)
 /* A job nobody waits for has no deadline. */
@@ -810,6 +811,11 @@ try_prefetch (P2pScheduler * s)
             && rec->busy_until <= now (s)
             && s->ops.peer_has (rec->handle, ids[i], s->user_data);
     }
+    /* a segment's only copy serves those who asked for it first: a
+     * prefetch takes one of two or more */
+    for (guint i = 0; i < PREFETCH_AHEAD; i++)
+      if (holders[i] < PREFETCH_MIN_HOLDERS)
+        holders[i] = 0;
     pick = p2p_sched_pick_prefetch (ids, holders, PREFETCH_AHEAD);
     if (pick < 0)
       return;
