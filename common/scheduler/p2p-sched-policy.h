@@ -34,7 +34,7 @@ G_BEGIN_DECLS
  * spread over a target duration: whoever asks first with nobody fetching
  * it should fetch it, and the election only orders those asking at about
  * the same time.  A step is a few announcement round trips. */
-#define P2P_SCHED_ELECTION_STEP_US (60 * 1000)
+#define P2P_SCHED_ELECTION_STEP_US (150 * 1000)
 
 /* The origin as measured by this swarm's HTTP fetches. */
 typedef struct {

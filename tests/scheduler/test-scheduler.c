@@ -640,7 +640,7 @@ test_live_election_and_backup (void)
     } else {
       g_assert_cmpuint (c.http, ==, 0);
       g_assert_cmpint (env.wake, >, env.now);
-      advance (&env, 30 * MS);
+      advance (&env, 100 * MS);
       g_assert_cmpuint (c.http, ==, 0);
       /* the elected neighbour got it and says so */
       peer_hold (p, seg);
