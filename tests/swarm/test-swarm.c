@@ -662,7 +662,7 @@ test_reconnect_while_dropping (Fixture * f, gconstpointer data)
   remote_free (r);
 }
 
-#define DIES_DURATION 2.5
+#define DIES_DURATION 5.0
 
 /* R dies (process killed) while S downloads from it: nothing says so but
  * the stall timer.  Each request R was asked for is answered once, over
