@@ -23,6 +23,9 @@ G_BEGIN_DECLS
  * and switch down (hlsdemux at 80% of the measured rate) when it is
  * slower, which would also move the player to another, emptier swarm. */
 #define P2P_SCHED_ABR_BUDGET 0.6
+/* The least time a requested segment is given, as a share of its
+ * duration, whatever the playback model says. */
+#define P2P_SCHED_MIN_DEADLINE_SHARE 0.5
 /* Share of choices given to an unproven peer, so that new peers get
  * measured without betting playback on them. */
 #define P2P_SCHED_EXPLORE 0.15

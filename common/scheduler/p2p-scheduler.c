@@ -649,6 +649,11 @@ p2p_scheduler_fetch (P2pScheduler * s, gint64 segment_id, gdouble duration,
   if (duration > 0)
     deadline = MIN (deadline, t + (gint64) (duration * P2P_SCHED_ABR_BUDGET *
             G_USEC_PER_SEC));
+  /* the model starts playback at the first delivery, while a player
+   * prerolls for a while after it: one the model sees with no buffer (at
+   * the very start of a live stream) still holds part of a segment */
+  deadline = MAX (deadline, t + (gint64) (MAX (duration, 0) *
+          P2P_SCHED_MIN_DEADLINE_SHARE * G_USEC_PER_SEC));
   deadline = MAX (deadline,
       t + p2p_http_stats_estimate_us (&s->http, job_size (s, job)));
   job->deadline = job->consumers->len ? MIN (job->deadline, deadline) :
