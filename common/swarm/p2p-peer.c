@@ -54,7 +54,6 @@ struct _P2pPeer
   GHashTable *loading;          /* remote's p */
   Download down;
   Upload up;
-  guint strikes;
   gint64 next_request_id;
   gboolean failed;
   gboolean announced;           /* the remote sent its list at least once */
@@ -153,7 +152,6 @@ on_stall (gpointer user_data)
   g_clear_pointer (&peer->down.stall_timer, g_source_unref);
   send_simple (peer, P2P_PEER_CMD_CANCEL_SEGMENT_REQUEST,
       peer->down.segment_id, peer->down.request_id);
-  peer->strikes++;
   download_end (peer, NULL, g_error_new (P2P_PEER_ERROR,
           P2P_PEER_ERROR_STALLED, "peer %s sent nothing for %u ms",
           peer->peer_id, peer->stall_timeout_ms));
@@ -689,17 +687,7 @@ p2p_peer_is_downloading (P2pPeer * peer)
   return peer->down.active;
 }
 
-guint
-p2p_peer_get_strikes (P2pPeer * peer)
-{
-  return peer->strikes;
-}
 
-void
-p2p_peer_add_strike (P2pPeer * peer)
-{
-  peer->strikes++;
-}
 
 void
 p2p_peer_announce (P2pPeer * peer, const GArray * loaded,

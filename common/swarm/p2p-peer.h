@@ -73,8 +73,6 @@ gboolean p2p_peer_has_announced (P2pPeer * peer);
  * @shared (may be NULL, must outlive the peer), the process's total. */
 void p2p_peer_set_upload_limits (P2pPeer * peer, guint64 rate,
     P2pRateLimit * shared);
-guint p2p_peer_get_strikes (P2pPeer * peer);
-void p2p_peer_add_strike (P2pPeer * peer);
 
 /* Asks the remote for a segment; FALSE if a download is already running
  * or the channel is not open. */
