@@ -5,10 +5,6 @@
 
 #include <math.h>
 
-/* Weight of the newest transfer: recent conditions matter most, one odd
- * transfer does not undo several good ones. */
-#define EWMA_NEW 0.4
-
 void
 p2p_peer_stats_init (P2pPeerStats * stats)
 {
@@ -30,13 +26,9 @@ p2p_peer_stats_add_transfer (P2pPeerStats * stats, gsize bytes,
   gdouble secs = MAX (done - requested, 1000) / (gdouble) G_USEC_PER_SEC;
   gdouble rate = bytes / secs;
 
-  if (stats->transfers == 0) {
-    stats->rate = rate;
-    stats->rtt_us = rtt;
-  } else {
-    stats->rate = (1 - EWMA_NEW) * stats->rate + EWMA_NEW * rate;
-    stats->rtt_us = (gint64) ((1 - EWMA_NEW) * stats->rtt_us + EWMA_NEW * rtt);
-  }
+  stats->rate = p2p_ewma (stats->rate, rate, stats->transfers == 0);
+  stats->rtt_us = (gint64) p2p_ewma (stats->rtt_us, rtt,
+      stats->transfers == 0);
   stats->transfers++;
 }
 

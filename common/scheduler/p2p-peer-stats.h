@@ -18,6 +18,15 @@ G_BEGIN_DECLS
  * good as new, one that fails now and again is not. */
 #define P2P_PEER_STATS_STRIKE_HALF_LIFE_US (30 * G_USEC_PER_SEC)
 
+/* Moving average of measurements (peers' and the origin's): the newest
+ * weighs 0.4, so recent conditions matter most and one odd transfer does
+ * not undo several good ones; the first stands alone. */
+static inline gdouble
+p2p_ewma (gdouble average, gdouble sample, gboolean first)
+{
+  return first ? sample : 0.6 * average + 0.4 * sample;
+}
+
 typedef struct {
   gdouble rate;                 /* bytes/s, EWMA of whole transfers; 0 unknown */
   gint64 rtt_us;                /* request to first byte, EWMA; -1 unknown */

@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#define EWMA_NEW 0.4
 /* Before the first HTTP fetch: a CDN a little slower than most. */
 #define HTTP_DEFAULT_RATE (1024.0 * 1024)
 #define HTTP_DEFAULT_LATENCY_US (250 * 1000)
@@ -30,14 +29,9 @@ p2p_http_stats_add (P2pHttpStats * stats, gsize bytes, gint64 requested,
   gdouble secs = MAX (done - first_byte, 1000) / (gdouble) G_USEC_PER_SEC;
   gdouble rate = bytes / secs;
 
-  if (stats->samples == 0) {
-    stats->rate = rate;
-    stats->latency_us = latency;
-  } else {
-    stats->rate = (1 - EWMA_NEW) * stats->rate + EWMA_NEW * rate;
-    stats->latency_us =
-        (gint64) ((1 - EWMA_NEW) * stats->latency_us + EWMA_NEW * latency);
-  }
+  stats->rate = p2p_ewma (stats->rate, rate, stats->samples == 0);
+  stats->latency_us = (gint64) p2p_ewma (stats->latency_us, latency,
+      stats->samples == 0);
   stats->samples++;
 }
 
@@ -64,21 +58,23 @@ gint
 p2p_sched_pick_peer (const P2pSchedCandidate * c, guint n, gsize size,
     gint64 now, gint64 deadline, GRand * rand)
 {
+  gdouble *est = g_newa (gdouble, MAX (n, 1));
+  gboolean *ok = g_newa (gboolean, MAX (n, 1));
   gdouble best = G_MAXDOUBLE, total = 0, pick;
   guint n_unproven = 0;
   gint chosen = -1;
 
   /* every candidate that would make the deadline */
   for (guint i = 0; i < n; i++) {
-    gdouble est = effective_estimate (c[i].stats, size);
-
-    if (p2p_peer_stats_get_strikes (c[i].stats, now) >= P2P_SCHED_MAX_STRIKES
-        || now + est + P2P_SCHED_MARGIN_US > deadline)
+    est[i] = effective_estimate (c[i].stats, size);
+    ok[i] = p2p_peer_stats_get_strikes (c[i].stats, now) < P2P_SCHED_MAX_STRIKES
+        && now + est[i] + P2P_SCHED_MARGIN_US <= deadline;
+    if (!ok[i])
       continue;
     if (!p2p_peer_stats_is_proven (c[i].stats))
       n_unproven++;
     else
-      best = MIN (best, est);
+      best = MIN (best, est[i]);
   }
   if (best == G_MAXDOUBLE && n_unproven == 0)
     return -1;
@@ -87,37 +83,23 @@ p2p_sched_pick_peer (const P2pSchedCandidate * c, guint n, gsize size,
           || g_rand_double (rand) < P2P_SCHED_EXPLORE)) {
     guint k = g_rand_int_range (rand, 0, n_unproven);
 
-    for (guint i = 0; i < n; i++) {
-      gdouble est = effective_estimate (c[i].stats, size);
-
-      if (p2p_peer_stats_get_strikes (c[i].stats, now) >= P2P_SCHED_MAX_STRIKES
-          || now + est + P2P_SCHED_MARGIN_US > deadline
-          || p2p_peer_stats_is_proven (c[i].stats))
-        continue;
-      if (k-- == 0)
+    for (guint i = 0; i < n; i++)
+      if (ok[i] && !p2p_peer_stats_is_proven (c[i].stats) && k-- == 0)
         return i;
-    }
   }
 
   /* weighted by speed among the proven peers near the best */
-  for (guint i = 0; i < n; i++) {
-    gdouble est = effective_estimate (c[i].stats, size);
-
-    if (p2p_peer_stats_is_proven (c[i].stats) && est <= best * NEAR_BEST
-        && p2p_peer_stats_get_strikes (c[i].stats, now) < P2P_SCHED_MAX_STRIKES
-        && now + est + P2P_SCHED_MARGIN_US <= deadline)
-      total += 1.0 / MAX (est, 1);
-  }
+  for (guint i = 0; i < n; i++)
+    if (ok[i] && p2p_peer_stats_is_proven (c[i].stats)
+        && est[i] <= best * NEAR_BEST)
+      total += 1.0 / MAX (est[i], 1);
   pick = g_rand_double (rand) * total;
   for (guint i = 0; i < n; i++) {
-    gdouble est = effective_estimate (c[i].stats, size);
-
-    if (!p2p_peer_stats_is_proven (c[i].stats) || est > best * NEAR_BEST
-        || p2p_peer_stats_get_strikes (c[i].stats, now) >= P2P_SCHED_MAX_STRIKES
-        || now + est + P2P_SCHED_MARGIN_US > deadline)
+    if (!ok[i] || !p2p_peer_stats_is_proven (c[i].stats)
+        || est[i] > best * NEAR_BEST)
       continue;
     chosen = i;
-    pick -= 1.0 / MAX (est, 1);
+    pick -= 1.0 / MAX (est[i], 1);
     if (pick <= 0)
       break;
   }
