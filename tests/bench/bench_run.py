@@ -194,6 +194,9 @@ def collect(pl):
         else:
             report = obj
     bad = []
+    with open(pl.out, errors="replace") as f:
+        # a crash under P2PCDN_PLAYER_WRAPPER=gdb
+        bad += [line.rstrip()[:300] for line in f if "received signal" in line]
     with open(pl.err, errors="replace") as f:
         for line in f:
             if BAD_LINE.search(line):
