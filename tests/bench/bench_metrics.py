@@ -97,12 +97,20 @@ def metrics(run):
                       and not p["killed_by_scenario"]],
         "errors": {p["name"]: p["report"]["error"] for p in players
                    if p["report"] and p["report"]["error"]},
+        "not_eos": {p["name"]: _why_not_eos(p) for p in survivors
+                    if not (p["report"] and p["report"]["eos"])},
         "bad_lines": {p["name"]: p["bad_lines"] for p in players
                       if p["bad_lines"]},
     }
     m["criticals"] = sum(1 for lines in m["bad_lines"].values()
                          for line in lines if "CRITICAL" in line)
     return m
+
+
+def _why_not_eos(player):
+    if player["report"]:
+        return player["report"]["error"] or "no EOS"
+    return crash(player) or "no report (exit %s)" % player["returncode"]
 
 
 def rendition_summary(reps):

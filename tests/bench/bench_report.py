@@ -76,10 +76,10 @@ def failures(results):
                 for p, lines in m["bad_lines"].items():
                     out.append("%s: %s printed %d alarming line(s), first: %s"
                                % (where, p, len(lines), lines[0]))
-                lost = m["survivors"] - m["survivors_eos"]
-                if lost:
-                    print("NOTE: %s: %d player(s) that were not killed did "
-                          "not reach EOS: %s" % (where, lost, m["errors"]))
+                if m["not_eos"]:
+                    print("NOTE: %s: not killed by the scenario but no EOS: %s"
+                          % (where, ", ".join("%s (%s)" % kv for kv in
+                                              m["not_eos"].items())))
     return out
 
 

@@ -90,6 +90,11 @@ def _start_player(cfg, sc, mode, net, procs, pl, url, t0):
     if mode == "http":
         argv.append("--no-p2p")
     argv.append(url)
+    # e.g. "gdb -batch -ex run -ex bt --args" for a backtrace in the stderr
+    # file (the report is then not the last line of stdout: gdb prints too)
+    wrapper = os.environ.get("P2PCDN_PLAYER_WRAPPER")
+    if wrapper:
+        argv = wrapper.split() + argv
     with open(pl.out, "w") as out, open(pl.err, "w") as err:
         pl.proc = procs.start(pl.ns, argv, stdout=out, stderr=err,
                               env=cfg.env)
@@ -189,6 +194,9 @@ def collect(pl):
         else:
             report = obj
     bad = []
+    with open(pl.out, errors="replace") as f:
+        # a crash under P2PCDN_PLAYER_WRAPPER=gdb
+        bad += [line.rstrip()[:300] for line in f if "received signal" in line]
     with open(pl.err, errors="replace") as f:
         for line in f:
             if BAD_LINE.search(line):
