@@ -1043,7 +1043,7 @@ gst_p2p_src_class_init (GstP2pSrcClass * klass)
   GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
   GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
 
-  GST_DEBUG_CATEGORY_INIT (gst_p2p_src_debug, "p2psrc", 0,
+  GST_DEBUG_CATEGORY_INIT (gst_p2p_src_debug, "p2pcdn-src", 0,
       "p2pcdn source elements");
 
   gobject_class->set_property = gst_p2p_src_set_property;

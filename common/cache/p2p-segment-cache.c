@@ -15,6 +15,12 @@
 
 #include "p2p-segment-cache.h"
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_cache_log, "p2pcdn-cache", "segment cache: stores, pins, evictions")
+#define GST_CAT_DEFAULT p2p_cache_log ()
+
+
 typedef struct {
   gchar *key;
   GHashTable *entries;          /* &entry->id -> P2pCacheEntry */
@@ -124,7 +130,7 @@ p2p_segment_cache_remove (P2pSegmentCache * cache, P2pCacheEntry * entry)
   P2pCacheSwarm *swarm = entry->swarm;
 
   g_assert (entry->pins == 0);
-  g_debug ("dropping segment %" G_GINT64_FORMAT " of swarm %s (%"
+  GST_DEBUG ("dropping segment %" G_GINT64_FORMAT " of swarm %s (%"
       G_GSIZE_FORMAT " bytes)", entry->id, swarm->key, entry->size);
   g_hash_table_remove (swarm->entries, &entry->id);
   g_queue_unlink (&swarm->order, &entry->order_link);

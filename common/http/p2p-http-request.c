@@ -650,7 +650,7 @@ p2p_http_request_start (SoupSession * session, const P2pHttpOptions * options,
   P2pHttpRequest *req;
   GError *error = NULL;
 
-  GST_DEBUG_CATEGORY_INIT (p2p_http_debug, "p2phttp", 0, "p2pcdn HTTP");
+  GST_DEBUG_CATEGORY_INIT (p2p_http_debug, "p2pcdn-http", 0, "p2pcdn HTTP");
 
   req = g_new0 (P2pHttpRequest, 1);
   req->refcount = 1;

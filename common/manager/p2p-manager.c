@@ -454,7 +454,7 @@ p2p_manager_class_init (P2pManagerClass * klass)
       g_param_spec_boolean ("p2p", "Peer-to-peer",
           "Fetch segments from peers (off: HTTP only; default: $P2PCDN_P2P)",
           TRUE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  GST_DEBUG_CATEGORY_INIT (p2p_manager_debug, "p2pmanager", 0,
+  GST_DEBUG_CATEGORY_INIT (p2p_manager_debug, "p2pcdn-manager", 0,
       "p2pcdn swarm manager");
 }
 

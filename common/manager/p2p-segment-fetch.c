@@ -14,6 +14,12 @@
 #include "p2p-http-request.h"
 #include "p2p-segment-check.h"
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_fetch_log, "p2pcdn-fetch", "one segment request: cache, swarm, HTTP")
+#define GST_CAT_DEFAULT p2p_fetch_log ()
+
+
 typedef struct {
   P2pSegmentRequest *req;
   GByteArray *copy;             /* what HTTP delivered, for the cache */
@@ -83,7 +89,7 @@ store (P2pSegmentRequest * req, GBytes * data)
 
   if (!p2p_segment_cache_put (req->cache, req->info_hash, req->segment_id,
           data, req->live, &error)) {
-    g_debug ("segment %" G_GINT64_FORMAT " not kept: %s", req->segment_id,
+    GST_DEBUG ("segment %" G_GINT64_FORMAT " not kept: %s", req->segment_id,
         error->message);
     g_error_free (error);
     return;

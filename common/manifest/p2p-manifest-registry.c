@@ -8,6 +8,12 @@
 
 #include <string.h>
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_manifest_log, "p2pcdn-manifest", "manifest registry: playlists, segments, swarm identity")
+#define GST_CAT_DEFAULT p2p_manifest_log ()
+
+
 static guint
 p2p_entry_hash (gconstpointer data)
 {
@@ -243,7 +249,7 @@ p2p_registry_prune (P2pManifestRegistry * reg, P2pStream * stream)
     g_hash_table_unref (affected);
     return;
   }
-  g_debug ("%s: dropping entries older than generation %u",
+  GST_DEBUG ("%s: dropping entries older than generation %u",
       stream->stream_swarm_id, stream->gen - 1);
 
   /* One pass per bucket, however many of its entries went. */
@@ -307,7 +313,7 @@ p2p_manifest_registry_add (P2pManifestRegistry * reg,
     P2pHlsPlaylist *pl = p2p_hls_parse (norm, data, len, error);
 
     if (pl) {
-      g_debug ("%s: HLS %s playlist, %u variants, %u segments", norm,
+      GST_DEBUG ("%s: HLS %s playlist, %u variants, %u segments", norm,
           pl->is_master ? "master" : "media", pl->variants->len,
           pl->segments->len);
       p2p_registry_add_hls (reg, norm, swarm_id, pl);
@@ -318,7 +324,7 @@ p2p_manifest_registry_add (P2pManifestRegistry * reg,
     P2pMpd *mpd = p2p_mpd_parse (norm, data, len, error);
 
     if (mpd) {
-      g_debug ("%s: %s MPD, %u representations", norm,
+      GST_DEBUG ("%s: %s MPD, %u representations", norm,
           mpd->dynamic ? "dynamic" : "static", mpd->representations->len);
       p2p_registry_add_dash (reg, norm, swarm_id, mpd);
       out = p2p_mpd_rewrite (data, len, scheme_prefix);
@@ -367,7 +373,7 @@ p2p_manifest_registry_add_index (P2pManifestRegistry * reg,
   sidx = p2p_sidx_parse (data, len, (guint64) start, error);
   if (sidx == NULL)
     return FALSE;
-  g_debug ("%s: sidx of %u references", ref->uri, sidx->references->len);
+  GST_DEBUG ("%s: sidx of %u references", ref->uri, sidx->references->len);
   p2p_sidx_free (ref->sidx);
   ref->sidx = sidx;
   p2p_registry_index_segments (reg, ref);

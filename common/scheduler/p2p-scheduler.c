@@ -7,6 +7,12 @@
 
 #include "p2p-playback-model.h"
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_scheduler_log, "p2pcdn-scheduler", "segment jobs: peer or HTTP, deadlines, hand-overs")
+#define GST_CAT_DEFAULT p2p_scheduler_log ()
+
+
 /* How often a running peer transfer is held against its deadline between
  * its own progress reports. */
 #define CHECK_INTERVAL_US (200 * 1000)
@@ -338,7 +344,7 @@ decide (P2pScheduler * s, Job * job)
       break;
     }
     rec = g_array_index (cands, P2pSchedCandidate, i).handle;
-    g_debug ("segment %" G_GINT64_FORMAT ": from peer %s (%u candidates, "
+    GST_DEBUG ("segment %" G_GINT64_FORMAT ": from peer %s (%u candidates, "
         "due in %" G_GINT64_FORMAT " ms)", job->id, rec->name, cands->len,
         (deadline - t) / 1000);
     if (start_peer (s, job, rec)) {
@@ -356,7 +362,7 @@ decide (P2pScheduler * s, Job * job)
     return;
   }
   limit = wait_limit (s, job, t, holder_busy);
-  g_debug ("segment %" G_GINT64_FORMAT ": no peer in time (%u peers, "
+  GST_DEBUG ("segment %" G_GINT64_FORMAT ": no peer in time (%u peers, "
       "holder busy %d, due in %" G_GINT64_FORMAT " ms): %s %" G_GINT64_FORMAT
       " ms", job->id, g_hash_table_size (s->peers), holder_busy,
       (job->deadline - t) / 1000, limit > t ? "wait" : "HTTP after",
@@ -392,7 +398,7 @@ hand_over (P2pScheduler * s, Job * job)
       job->first_byte >= 0 ? job->first_byte : t, t);
   refuse (job, rec, NO_DEADLINE);
   s->counters.handovers++;
-  g_debug ("segment %" G_GINT64_FORMAT ": peer %s too slow (%" G_GINT64_FORMAT
+  GST_DEBUG ("segment %" G_GINT64_FORMAT ": peer %s too slow (%" G_GINT64_FORMAT
       " of %" G_GINT64_FORMAT " bytes), handing over", job->id, rec->name,
       job->received, job->total);
   job->state = JOB_RANGE;

@@ -8,6 +8,12 @@
 #include "protocol/p2p-peer-codec.h"
 #include "p2p-rate-limit.h"
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_peer_log, "p2pcdn-peer", "one remote peer: protocol, uploads, downloads")
+#define GST_CAT_DEFAULT p2p_peer_log ()
+
+
 G_DEFINE_QUARK (p2p-peer-error-quark, p2p_peer_error);
 
 /* An upload larger than this is refused: no real segment is that big, and
@@ -82,7 +88,7 @@ send_command (P2pPeer * peer, const P2pPeerCommand * cmd)
       p2p_peer_connection_get_max_message_size (peer->connection), &error);
 
   if (!msgs) {
-    g_warning ("peer %s: cannot encode %s: %s", peer->peer_id,
+    GST_WARNING ("peer %s: cannot encode %s: %s", peer->peer_id,
         p2p_peer_command_type_to_string (cmd->type), error->message);
     g_error_free (error);
     return FALSE;
@@ -92,7 +98,7 @@ send_command (P2pPeer * peer, const P2pPeerCommand * cmd)
   for (guint i = 0; i < msgs->len; i++) {
     if (!p2p_peer_connection_send (peer->connection,
             g_ptr_array_index (msgs, i), &error)) {
-      g_debug ("peer %s: send failed: %s", peer->peer_id, error->message);
+      GST_DEBUG ("peer %s: send failed: %s", peer->peer_id, error->message);
       g_clear_error (&error);
       g_ptr_array_unref (msgs);
       return FALSE;
@@ -347,7 +353,7 @@ pump_upload (P2pPeer * peer)
   if (!peer->up.active)
     return;
   if (g_get_monotonic_time () - peer->up.moved > UPLOAD_STUCK_US) {
-    g_debug ("peer %s: upload stuck, given up", peer->peer_id);
+    GST_DEBUG ("peer %s: upload stuck, given up", peer->peer_id);
     upload_end (peer, FALSE);
     return;
   }
@@ -371,7 +377,7 @@ pump_upload (P2pPeer * peer)
         g_error_free (error);
         return;                 /* ::writable resumes */
       }
-      g_debug ("peer %s: upload failed: %s", peer->peer_id, error->message);
+      GST_DEBUG ("peer %s: upload failed: %s", peer->peer_id, error->message);
       g_error_free (error);
       upload_end (peer, FALSE);
       return;
@@ -568,7 +574,7 @@ fail_peer (P2pPeer * peer, GError * error)
     return;
   }
   peer->failed = TRUE;
-  g_debug ("%s", error->message);
+  GST_DEBUG ("%s", error->message);
   if (peer->down.active)
     download_end (peer, NULL, g_error_copy (error));
   if (peer->up.active)

@@ -11,6 +11,12 @@
 #include "p2p-peer-stats.h"
 #include "p2p-locality.h"
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_swarm_log, "p2pcdn-swarm", "one swarm: offers, answers, peers, segments")
+#define GST_CAT_DEFAULT p2p_swarm_log ()
+
+
 /* p2p-media-loader drops unanswered offers after about 50 s; so do we,
  * closing their connections. */
 #define OFFER_LIFETIME_S 50
@@ -206,7 +212,7 @@ drop_peer (P2pSwarm * swarm, PeerEntry * e, gboolean bad)
     g_hash_table_remove (swarm->peers, &e->id);
   if (bad)
     swarm->counters->peers_dropped++;
-  g_debug ("swarm %s: dropping peer %s%s", swarm->info_hash,
+  GST_DEBUG ("swarm %s: dropping peer %s%s", swarm->info_hash,
       p2p_peer_get_id (e->peer), bad ? " (misbehaved)" : "");
   peer_entry_detach (e);
   g_ptr_array_add (swarm->dead, e);
@@ -261,7 +267,7 @@ on_peer_downloaded (P2pPeer * peer, gint64 segment_id, GBytes * data,
 
     if (!p2p_segment_check (bytes, len, -1, &check_error)) {
       /* A peer that sends wrong bytes is not asked again. */
-      g_message ("swarm %s: segment %" G_GINT64_FORMAT " from peer %s "
+      GST_WARNING ("swarm %s: segment %" G_GINT64_FORMAT " from peer %s "
           "rejected: %s", swarm->info_hash, segment_id,
           p2p_peer_get_id (peer), check_error->message);
       g_clear_error (&check_error);
@@ -271,7 +277,7 @@ on_peer_downloaded (P2pPeer * peer, gint64 segment_id, GBytes * data,
   } else if (error && !g_error_matches (error, P2P_PEER_ERROR,
           P2P_PEER_ERROR_ABSENT)
       && !g_error_matches (error, P2P_PEER_ERROR, P2P_PEER_ERROR_CANCELLED)) {
-    g_debug ("swarm %s: segment %" G_GINT64_FORMAT " from %s failed: %s",
+    GST_DEBUG ("swarm %s: segment %" G_GINT64_FORMAT " from %s failed: %s",
         swarm->info_hash, segment_id, p2p_peer_get_id (peer), error->message);
     strike = TRUE;
   }
@@ -340,7 +346,7 @@ on_connection_open (P2pPeerConnection * conn, gpointer user_data)
 {
   PeerEntry *e = user_data;
 
-  g_debug ("swarm %s: peer %s open", e->swarm->info_hash,
+  GST_DEBUG ("swarm %s: peer %s open", e->swarm->info_hash,
       p2p_peer_get_id (e->peer));
   e->swarm->counters->peers_connected++;
   announce_to_peer (e->swarm, e);
@@ -501,7 +507,7 @@ sched_store (gint64 segment_id, GBytes * data, gpointer user_data)
 
   if (!p2p_segment_cache_put (swarm->cache, swarm->info_hash, segment_id,
           data, swarm->config.live, &error)) {
-    g_debug ("swarm %s: segment %" G_GINT64_FORMAT " not kept: %s",
+    GST_DEBUG ("swarm %s: segment %" G_GINT64_FORMAT " not kept: %s",
         swarm->info_hash, segment_id, error->message);
     g_error_free (error);
     return;
@@ -618,7 +624,7 @@ on_offer_expired (gpointer user_data)
 {
   PendingOffer *o = user_data;
 
-  g_debug ("swarm %s: offer %s unanswered, closing it", o->swarm->info_hash,
+  GST_DEBUG ("swarm %s: offer %s unanswered, closing it", o->swarm->info_hash,
       o->key);
   /* frees @o, closing its connection */
   g_hash_table_remove (o->swarm->offers, o->key);
@@ -672,7 +678,7 @@ send_announce (AnnounceJob * job)
   a.offers = (const P2pTrackerOffer *) job->offers->data;
   a.n_offers = job->offers->len;
   if (!p2p_tracker_client_announce (job->tracker, &a, &error)) {
-    g_debug ("swarm %s: announce not sent: %s", swarm->info_hash,
+    GST_DEBUG ("swarm %s: announce not sent: %s", swarm->info_hash,
         error->message);
     g_error_free (error);
   }
@@ -718,7 +724,7 @@ on_offer_made (GObject * source, GAsyncResult * res, gpointer user_data)
     g_hash_table_insert (job->swarm->offers, g_strdup (o->key), o);
   } else {
     if (error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      g_debug ("offer failed: %s", error->message);
+      GST_DEBUG ("offer failed: %s", error->message);
     g_clear_error (&error);
     g_free (sdp);
   }
@@ -869,13 +875,13 @@ on_tracker_answer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
   GError *error = NULL;
 
   if (!p2p_tracker_id_equal (info_hash, &swarm->info_hash_id)) {
-    g_debug ("swarm %s: answer for another swarm", swarm->info_hash);
+    GST_DEBUG ("swarm %s: answer for another swarm", swarm->info_hash);
     return;
   }
   key = p2p_tracker_id_to_hex (offer_id);
   o = g_hash_table_lookup (swarm->offers, key);
   if (!o) {
-    g_debug ("swarm %s: answer to unknown offer %s", swarm->info_hash, key);
+    GST_DEBUG ("swarm %s: answer to unknown offer %s", swarm->info_hash, key);
     g_free (key);
     return;
   }
@@ -891,7 +897,7 @@ on_tracker_answer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
         p2p_locality_sdp_is_local (sdp, swarm->subnets));
     g_clear_object (&o->connection);
   } else {
-    g_debug ("swarm %s: answer refused: %s", swarm->info_hash,
+    GST_DEBUG ("swarm %s: answer refused: %s", swarm->info_hash,
         error->message);
     g_error_free (error);
   }
@@ -924,14 +930,14 @@ on_answer_made (GObject * source, GAsyncResult * res, gpointer user_data)
     return;
   }
   if (!sdp) {
-    g_debug ("accepting an offer failed: %s", error->message);
+    GST_DEBUG ("accepting an offer failed: %s", error->message);
     g_error_free (error);
     g_ptr_array_remove (swarm->answers, a);
     return;
   }
   if (!p2p_tracker_client_send_answer (a->tracker, &swarm->info_hash_id,
           &swarm->peer_id, &a->from, &a->offer_id, sdp, &error)) {
-    g_debug ("answer not sent: %s", error->message);
+    GST_DEBUG ("answer not sent: %s", error->message);
     g_clear_error (&error);
   }
   g_free (sdp);
@@ -978,11 +984,11 @@ on_tracker_offer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
       swarm->config.max_peers)
     return;
   if (!offer_wanted (swarm, from)) {
-    g_debug ("swarm %s: ignoring an offer from a peer we have",
+    GST_DEBUG ("swarm %s: ignoring an offer from a peer we have",
         swarm->info_hash);
     return;
   }
-  g_debug ("swarm %s: accepting an offer", swarm->info_hash);
+  GST_DEBUG ("swarm %s: accepting an offer", swarm->info_hash);
   a = g_new0 (PendingAnswer, 1);
   a->swarm = swarm;
   a->cancellable = g_object_ref (swarm->cancellable);
@@ -1010,7 +1016,7 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
   swarm->info_hash = g_strdup (info_hash);
   if (!p2p_tracker_id_from_string (&swarm->info_hash_id, info_hash, -1,
           NULL))
-    g_warning ("info_hash %s is not 20 characters", info_hash);
+    GST_WARNING ("info_hash %s is not 20 characters", info_hash);
   swarm->stream_swarm_id = g_strdup (stream_swarm_id);
   swarm->peer_id = *peer_id;
   swarm->config = *config;

@@ -13,6 +13,12 @@
 
 #include <libsoup/soup.h>
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_tracker_log, "p2pcdn-tracker", "WebSocket tracker client")
+#define GST_CAT_DEFAULT p2p_tracker_log ()
+
+
 /* Pings keep NAT and proxy mappings of an otherwise quiet socket alive
  * between two announces. */
 #define P2P_TRACKER_CLIENT_KEEPALIVE_S 30
@@ -164,7 +170,7 @@ p2p_tracker_client_schedule (P2pTrackerClient * self, guint delay_ms)
   if (self->closed)
     return;
   p2p_tracker_client_clear_source (&self->retry);
-  g_debug ("%s: next attempt in %u ms", self->url, delay_ms);
+  GST_DEBUG ("%s: next attempt in %u ms", self->url, delay_ms);
   self->retry = p2p_tracker_client_add_timeout (self, delay_ms,
       p2p_tracker_client_on_retry);
 }
@@ -187,14 +193,14 @@ p2p_tracker_client_handle (P2pTrackerClient * self, const P2pTrackerMsg * msg)
   gpointer info_hash = msg->has_info_hash ? (gpointer) & msg->info_hash : NULL;
 
   if (msg->warning_message != NULL)
-    g_debug ("%s: tracker warning: %s", self->url, msg->warning_message);
+    GST_DEBUG ("%s: tracker warning: %s", self->url, msg->warning_message);
 
   switch (msg->type) {
     case P2P_TRACKER_MSG_ANNOUNCE_REPLY:{
       guint interval = p2p_tracker_client_get_interval (self, &msg->info_hash);
 
       if (info_hash == NULL) {
-        g_debug ("%s: dropping an announce reply without info_hash", self->url);
+        GST_DEBUG ("%s: dropping an announce reply without info_hash", self->url);
         return;
       }
       if (msg->interval >= 0) {
@@ -219,7 +225,7 @@ p2p_tracker_client_handle (P2pTrackerClient * self, const P2pTrackerMsg * msg)
           info_hash, &msg->peer_id, &msg->offer_id, msg->sdp);
       return;
     case P2P_TRACKER_MSG_FAILURE:
-      g_debug ("%s: tracker failure: %s", self->url, msg->failure_reason);
+      GST_DEBUG ("%s: tracker failure: %s", self->url, msg->failure_reason);
       g_signal_emit (self, p2p_tracker_client_signals[SIGNAL_FAILURE], 0,
           info_hash, msg->failure_reason);
       return;
@@ -228,7 +234,7 @@ p2p_tracker_client_handle (P2pTrackerClient * self, const P2pTrackerMsg * msg)
     case P2P_TRACKER_MSG_SCRAPE_REPLY:
       break;
   }
-  g_debug ("%s: ignoring a %s frame", self->url,
+  GST_DEBUG ("%s: ignoring a %s frame", self->url,
       p2p_tracker_msg_type_to_string (msg->type));
 }
 
@@ -244,13 +250,13 @@ p2p_tracker_client_on_message (SoupWebsocketConnection * ws, gint type,
 
   /* libsoup 3.2 bounds frames, not a message fragmented over many */
   if (len > P2P_TRACKER_MAX_FRAME) {
-    g_debug ("%s: dropping a message of %" G_GSIZE_FORMAT " bytes",
+    GST_DEBUG ("%s: dropping a message of %" G_GSIZE_FORMAT " bytes",
         self->url, len);
     return;
   }
   /* bittorrent-tracker JSON-parses binary messages too */
   if (!p2p_tracker_msg_parse (data, len, &msg, &error)) {
-    g_debug ("%s: dropping a malformed frame: %s", self->url, error->message);
+    GST_DEBUG ("%s: dropping a malformed frame: %s", self->url, error->message);
     return;
   }
   g_object_ref (self);
@@ -296,7 +302,7 @@ p2p_tracker_client_on_error (SoupWebsocketConnection * ws, GError * error,
 {
   P2pTrackerClient *self = user_data;
 
-  g_debug ("%s: WebSocket error: %s", self->url, error->message);
+  GST_DEBUG ("%s: WebSocket error: %s", self->url, error->message);
 }
 
 static void
@@ -306,7 +312,7 @@ p2p_tracker_client_on_closed (SoupWebsocketConnection * ws, gpointer user_data)
   gint64 lived = g_get_monotonic_time () - self->connected_at;
   gboolean was_connected = self->connected;
 
-  g_debug ("%s: closed (code %u) after %" G_GINT64_FORMAT " ms", self->url,
+  GST_DEBUG ("%s: closed (code %u) after %" G_GINT64_FORMAT " ms", self->url,
       soup_websocket_connection_get_close_code (ws), lived / 1000);
   g_signal_handlers_disconnect_by_data (ws, self);
   g_clear_object (&self->ws);
@@ -365,7 +371,7 @@ p2p_tracker_client_on_connect_done (GObject * source, GAsyncResult * result,
   p2p_tracker_client_clear_source (&self->handshake_timeout);
 
   if (ws == NULL) {
-    g_debug ("%s: attempt %u failed: %s", self->url, self->n_attempts,
+    GST_DEBUG ("%s: attempt %u failed: %s", self->url, self->n_attempts,
         timed_out ? "handshake timed out" : error->message);
     p2p_tracker_client_schedule_retry (self);
     return;
@@ -384,7 +390,7 @@ p2p_tracker_client_on_connect_done (GObject * source, GAsyncResult * result,
       self);
   self->connected = TRUE;
   self->connected_at = g_get_monotonic_time ();
-  g_debug ("%s: connected", self->url);
+  GST_DEBUG ("%s: connected", self->url);
   g_object_ref (self);
   g_signal_emit (self, p2p_tracker_client_signals[SIGNAL_CONNECTED], 0);
   g_object_unref (self);
@@ -414,7 +420,7 @@ p2p_tracker_client_start_attempt (P2pTrackerClient * self)
 
   g_object_ref (self);
   self->n_attempts++;
-  g_debug ("%s: attempt %u", self->url, self->n_attempts);
+  GST_DEBUG ("%s: attempt %u", self->url, self->n_attempts);
   g_signal_emit (self, p2p_tracker_client_signals[SIGNAL_CONNECTING], 0);
   if (self->closed || self->ws != NULL || self->attempt != NULL) {
     g_object_unref (self);
@@ -462,7 +468,7 @@ p2p_tracker_client_send (P2pTrackerClient * self, const gchar * what,
     return FALSE;
   }
   if (!p2p_tracker_client_is_connected (self)) {
-    g_debug ("%s: not connected, dropping %s", self->url, what);
+    GST_DEBUG ("%s: not connected, dropping %s", self->url, what);
     g_set_error (error, P2P_TRACKER_CLIENT_ERROR,
         P2P_TRACKER_CLIENT_ERROR_NOT_CONNECTED, "not connected to %s",
         self->url);
@@ -578,7 +584,7 @@ p2p_tracker_client_close (P2pTrackerClient * self)
   if (self->closed)
     return;
   self->closed = TRUE;
-  g_debug ("%s: closing", self->url);
+  GST_DEBUG ("%s: closing", self->url);
   p2p_tracker_client_clear_source (&self->retry);
   p2p_tracker_client_abandon_attempt (self);
   /* ::closed then emits ::disconnected */

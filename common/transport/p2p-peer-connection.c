@@ -11,6 +11,12 @@
 
 #include <string.h>
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_transport_log, "p2pcdn-transport", "peer connections and data channels")
+#define GST_CAT_DEFAULT p2p_transport_log ()
+
+
 #define P2P_LABEL_BYTES 20
 
 G_DEFINE_ENUM_TYPE (P2pPeerConnectionState, p2p_peer_connection_state,
@@ -111,7 +117,7 @@ p2p_peer_connection_set_state (P2pPeerConnection * self,
 
   if (priv->state == state)
     return;
-  g_debug ("connection %p: %s -> %s", self,
+  GST_DEBUG ("connection %p: %s -> %s", self,
       p2p_peer_connection_state_to_string (priv->state),
       p2p_peer_connection_state_to_string (state));
   priv->state = state;
@@ -677,7 +683,7 @@ p2p_peer_connection_backend_closed (P2pPeerConnection * self,
 
   g_object_ref (self);
   if (!p2p_peer_connection_fail_pending (self, g_error_copy (copy))) {
-    g_debug ("connection %p closed: %s", self, copy->message);
+    GST_DEBUG ("connection %p closed: %s", self, copy->message);
     p2p_peer_connection_shutdown (self);
     g_signal_emit (self, signals[SIGNAL_CLOSED], 0, reason, copy);
   }

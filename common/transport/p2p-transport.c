@@ -6,6 +6,12 @@
 #include "p2p-transport.h"
 #include "p2p-peer-connection.h"
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_transport_log, "p2pcdn-transport", "peer connections and data channels")
+#define GST_CAT_DEFAULT p2p_transport_log ()
+
+
 G_DEFINE_QUARK (p2p-transport-error-quark, p2p_transport_error);
 
 typedef struct
@@ -127,12 +133,12 @@ p2p_transport_set_property (GObject * object, guint prop_id,
     case PROP_STUN_SERVER:
       if (!p2p_transport_set_ice_servers (self, g_value_get_string (value),
               (const gchar * const *) priv->turn_servers, &error))
-        g_warning ("%s", error->message);
+        GST_WARNING ("%s", error->message);
       break;
     case PROP_TURN_SERVERS:
       if (!p2p_transport_set_ice_servers (self, priv->stun_server,
               g_value_get_boxed (value), &error))
-        g_warning ("%s", error->message);
+        GST_WARNING ("%s", error->message);
       break;
     case PROP_MAX_MESSAGE_SIZE:
       priv->max_message_size = g_value_get_uint (value);

@@ -42,7 +42,7 @@ struct _P2pWebrtcConnection
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (P2pWebrtcConnection, p2p_webrtc_connection,
     P2P_TYPE_PEER_CONNECTION,
-    GST_DEBUG_CATEGORY_INIT (p2p_webrtc_connection_debug, "p2pwebrtc", 0,
+    GST_DEBUG_CATEGORY_INIT (p2p_webrtc_connection_debug, "p2pcdn-webrtc", 0,
         "gst-p2pcdn WebRTC peer connection"));
 
 static GQuark p2p_webrtc_queue_quark;

@@ -40,7 +40,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (P2pWebrtcTransport, p2p_webrtc_transport,
     P2P_TYPE_TRANSPORT,
     G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
         p2p_webrtc_transport_initable_init);
-    GST_DEBUG_CATEGORY_INIT (p2p_webrtc_transport_debug, "p2pwebrtctransport",
+    GST_DEBUG_CATEGORY_INIT (p2p_webrtc_transport_debug, "p2pcdn-webrtc",
         0, "gst-p2pcdn WebRTC transport"));
 
 typedef struct

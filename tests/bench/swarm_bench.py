@@ -52,12 +52,14 @@ class Config:
         # scan in every player at once would show up as startup and CPU)
         env["GST_REGISTRY"] = os.path.join(out, "registry.bin")
         env["GST_REGISTRY_FORK"] = "no"
-        env.setdefault("GST_DEBUG", "*:1,p2p*:2")
+        env.setdefault("GST_DEBUG", "*:1,p2pcdn*:2")
         env["GST_DEBUG_NO_COLOR"] = "1"
         env.pop("G_MESSAGES_DEBUG", None)
-        # e.g. P2PCDN_PLAYER_DEBUG=p2p-scheduler to see every decision
+        # e.g. P2PCDN_PLAYER_DEBUG=p2pcdn-scheduler,p2pcdn-swarm to see every
+        # decision (DEBUG level, in each player's stderr file)
         if os.environ.get("P2PCDN_PLAYER_DEBUG"):
-            env["G_MESSAGES_DEBUG"] = os.environ["P2PCDN_PLAYER_DEBUG"]
+            env["GST_DEBUG"] += "".join(
+                ",%s:5" % c for c in os.environ["P2PCDN_PLAYER_DEBUG"].split(","))
         env.pop("G_DEBUG", None)       # count criticals, do not abort on them
         self.env = env
 

@@ -9,6 +9,12 @@
 
 #include <string.h>
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_origin_log, "p2pcdn-origin", "the test origin")
+#define GST_CAT_DEFAULT p2p_origin_log ()
+
+
 #define MAX_REDIRECTS 1000
 #define MAX_DELAY_MS (10 * 60 * 1000)
 
@@ -165,7 +171,7 @@ serve_template (P2pOrigin * origin, SoupServerMessage * msg,
   gsize len;
 
   if (!g_file_get_contents (file, &contents, &len, &error)) {
-    g_warning ("%s", error->message);
+    GST_WARNING ("%s", error->message);
     p2p_origin_respond_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
     return;
   }
@@ -204,7 +210,7 @@ serve_static (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
 
   mapped = g_mapped_file_new (file, FALSE, &error);
   if (!mapped) {
-    g_warning ("%s", error->message);
+    GST_WARNING ("%s", error->message);
     p2p_origin_respond_status (msg, SOUP_STATUS_FORBIDDEN);
     return;
   }
@@ -235,10 +241,10 @@ serve_live (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
 
   if (error) {
     if (g_error_matches (error, P2P_ORIGIN_ERROR, P2P_ORIGIN_ERROR_NOT_FOUND)) {
-      g_debug ("%s", error->message);
+      GST_DEBUG ("%s", error->message);
       p2p_origin_respond_status (msg, SOUP_STATUS_NOT_FOUND);
     } else {
-      g_warning ("%s", error->message);
+      GST_WARNING ("%s", error->message);
       p2p_origin_respond_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
     }
     return TRUE;

@@ -14,6 +14,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_origin_log, "p2pcdn-origin", "the test origin")
+#define GST_CAT_DEFAULT p2p_origin_log ()
+
+
 #define ENTRY_KEY "p2p-origin-entry"
 
 G_DEFINE_QUARK (p2p-origin-error-quark, p2p_origin_error)
@@ -115,7 +121,7 @@ p2p_origin_handle (SoupServer * server, SoupServerMessage * msg,
   g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data),
       origin);
 
-  g_debug ("%s %s%s%s", req->method, req->path, req->query ? "?" : "",
+  GST_DEBUG ("%s %s%s%s", req->method, req->path, req->query ? "?" : "",
       req->query ? req->query : "");
   p2p_origin_route (origin, msg, req->path, TRUE);
 }
@@ -280,7 +286,7 @@ p2p_origin_new_full (const gchar * content_dir, const gchar * address,
   origin->live_segments = P2P_ORIGIN_DEFAULT_LIVE_SEGMENTS;
   origin->live = p2p_origin_live_new (origin->content_dir, &local);
   if (!origin->live) {
-    g_debug ("No live content, /live/ will answer 404: %s", local->message);
+    GST_DEBUG ("No live content, /live/ will answer 404: %s", local->message);
     g_clear_error (&local);
   }
   origin->delayed = g_hash_table_new_full (NULL, NULL,
@@ -304,7 +310,7 @@ p2p_origin_new_full (const gchar * content_dir, const gchar * address,
     p2p_origin_free (origin);
     return NULL;
   }
-  g_debug ("Serving %s on %s", origin->content_dir, origin->base_url);
+  GST_DEBUG ("Serving %s on %s", origin->content_dir, origin->base_url);
   return origin;
 }
 

@@ -4,6 +4,7 @@
 #include "p2p-origin.h"
 
 #include <glib-unix.h>
+#include <gst/gst.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -60,6 +61,8 @@ main (int argc, char **argv)
       "make-content.sh, live streams built from the clock, and "
       "fault-injection URLs (see tools/origin/README.md).");
   g_option_context_add_main_entries (ctx, entries, NULL);
+  /* GST_DEBUG='p2pcdn-origin:5' or --gst-debug show each request. */
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     g_printerr ("p2pcdn-origin: %s\n", error->message);
     return EXIT_FAILURE;
