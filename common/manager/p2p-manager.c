@@ -830,8 +830,10 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
   req->fetch = p2p_fetch_ref (job->fetch);
   req->swarm = get_swarm (self, info->info_hash, info->stream_swarm_id,
       info->live);
-  if (req->swarm)
+  if (req->swarm) {
     p2p_swarm_ref (req->swarm);
+    p2p_swarm_set_bandwidth (req->swarm, info->bandwidth);
+  }
   req->cache = self->cache;
   req->info_hash = g_strdup (info->info_hash);
   req->segment_id = seg->id;

@@ -445,6 +445,8 @@ p2p_registry_add_dash (P2pManifestRegistry * reg, const gchar * uri,
     P2pStream *stream = p2p_registry_get_stream (reg, d->stream_swarm_id,
         mpd->dynamic);
 
+    stream->bandwidth = d->rep->bandwidth;
+
     if (!g_hash_table_contains (bumped, stream)) {
       g_hash_table_add (bumped, stream);
       stream->gen++;

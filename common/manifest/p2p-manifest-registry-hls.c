@@ -155,6 +155,7 @@ typedef struct
   gchar *strings[9];            /* owned values behind attrs */
   P2pStreamAttrs attrs;
   gchar *bitrate_if_colliding;  /* V3 */
+  guint64 bandwidth;            /* the variant's BANDWIDTH, 0 for renditions */
 } P2pHlsStreamDesc;
 
 static void
@@ -190,6 +191,7 @@ p2p_hls_describe_variant (P2pSwarmProfile profile, P2pHlsLevel * level,
   gchar *width = NULL, *height = NULL;
 
   d->uri = v->uri;
+  d->bandwidth = level->bitrate > 0 ? (guint64) level->bitrate : 0;
   if (profile == P2P_SWARM_PROFILE_V3) {
     d->attrs.bitrate = "0";
     d->bitrate_if_colliding = p2p_js_number_to_string (level->bitrate);
@@ -280,12 +282,13 @@ p2p_hls_v3_collisions (GArray * descs)
 
 static void
 p2p_hls_set_media (P2pManifestRegistry * reg, const gchar * uri,
-    gboolean shared, gchar * stream_swarm_id)
+    gboolean shared, gchar * stream_swarm_id, guint64 bandwidth)
 {
   P2pMediaPlaylistInfo *info = g_new0 (P2pMediaPlaylistInfo, 1);
 
   info->shared = shared;
   info->stream_swarm_id = stream_swarm_id;
+  info->bandwidth = bandwidth;
   g_hash_table_replace (reg->media_playlists, g_strdup (uri), info);
 }
 
@@ -315,7 +318,7 @@ p2p_hls_add_master (P2pManifestRegistry * reg, const gchar * uri,
       P2pHlsLevel *l = &g_array_index (levels, P2pHlsLevel, i - 1);
 
       if (l->unknown_codecs) {
-        p2p_hls_set_media (reg, l->variant->uri, FALSE, NULL);
+        p2p_hls_set_media (reg, l->variant->uri, FALSE, NULL, 0);
         g_free (l->video_codec);
         g_free (l->audio_codec);
         g_array_remove_index (levels, i - 1);
@@ -339,7 +342,7 @@ p2p_hls_add_master (P2pManifestRegistry * reg, const gchar * uri,
     if (!g_str_equal (r->type, "AUDIO")) {
       /* Subtitles and captions are not shared. */
       if (!g_hash_table_contains (reg->media_playlists, r->uri))
-        p2p_hls_set_media (reg, r->uri, FALSE, NULL);
+        p2p_hls_set_media (reg, r->uri, FALSE, NULL, 0);
       continue;
     }
     p2p_hls_describe_audio (reg->profile, r, levels, &d);
@@ -356,14 +359,14 @@ p2p_hls_add_master (P2pManifestRegistry * reg, const gchar * uri,
       g_hash_table_add (done, (gpointer) d->uri);
       p2p_hls_set_media (reg, d->uri, TRUE,
           p2p_swarm_stream_swarm_id (reg->profile, swarm, d->secondary,
-              &d->attrs));
+              &d->attrs), d->bandwidth);
     }
   }
   for (i = 0; i < pl->iframe_uris->len; i++) {
     const gchar *iframe = g_ptr_array_index (pl->iframe_uris, i);
 
     if (!g_hash_table_contains (done, iframe))
-      p2p_hls_set_media (reg, iframe, FALSE, NULL);
+      p2p_hls_set_media (reg, iframe, FALSE, NULL, 0);
   }
   for (i = 0; i < pl->keys->len; i++)
     g_hash_table_add (reg->session_keys,
@@ -435,6 +438,7 @@ p2p_hls_add_media (P2pManifestRegistry * reg, const gchar * uri,
   }
   stream = p2p_registry_get_stream (reg, stream_swarm_id, live);
   g_free (stream_swarm_id);
+  stream->bandwidth = info ? info->bandwidth : 0;
   record->stream = stream;
 
   offset = p2p_hls_time_offset (reg, stream, pl);

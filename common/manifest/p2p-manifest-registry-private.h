@@ -37,6 +37,7 @@ struct _P2pStream {
   gchar *stream_swarm_id;
   gchar *info_hash;
   gboolean live;
+  guint64 bandwidth;            /* declared for the rendition, bit/s, 0 unknown */
   guint gen;
   GPtrArray *entries;           /* P2pEntry, owned, in listing order */
 };
@@ -55,6 +56,7 @@ typedef struct {
 typedef struct {
   gboolean shared;              /* FALSE for I-frame and subtitle playlists */
   gchar *stream_swarm_id;
+  guint64 bandwidth;            /* the variant's BANDWIDTH, 0 unknown */
 } P2pMediaPlaylistInfo;
 
 /* A DASH SegmentTemplate, matched backwards at classification. */

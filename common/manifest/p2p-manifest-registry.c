@@ -506,6 +506,7 @@ p2p_manifest_registry_classify (P2pManifestRegistry * reg,
     info->stream_swarm_id = first->stream->stream_swarm_id;
     info->info_hash = first->stream->info_hash;
     info->live = first->stream->live;
+    info->bandwidth = first->stream->bandwidth;
     if (first->kind != P2P_ENTRY_KEY) {
       info->segments = (const P2pSegment * const *) reg->result->pdata;
       info->n_segments = reg->result->len;

@@ -82,6 +82,9 @@ typedef struct {
   const gchar *stream_swarm_id;
   const gchar *info_hash;       /* 20 characters, with stream_swarm_id */
   gboolean live;
+  /* the rendition's declared bandwidth (HLS BANDWIDTH, DASH @bandwidth),
+   * bit/s; 0 unknown */
+  guint64 bandwidth;
   /* SEGMENT: the segments the requested byte range overlaps, in file
    * order; one for an ordinary request, several for a DASH SegmentBase
    * request of the whole file (boundaries from the sidx: bytes before the

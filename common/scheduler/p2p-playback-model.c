@@ -3,9 +3,17 @@
  */
 #include "p2p-playback-model.h"
 
+#include <string.h>
+
+/* A fragment delivered at once still took the demuxer some time: a rate
+ * cap keeps one cache hit from counting as infinite. */
+#define INSTANT_RATE 1e9
+
 void
 p2p_playback_model_init (P2pPlaybackModel * model)
 {
+  model->n_rates = 0;
+  model->next_rate = 0;
   model->playing = FALSE;
   model->play_start = 0;
   model->delivered = 0;
@@ -31,10 +39,14 @@ p2p_playback_model_request (P2pPlaybackModel * model, gint64 now,
   follows = step > 0 && model->id_step > 0 && step <= model->id_step;
   /* the same segment again (a retry) keeps the model */
   if (!follows && step != 0) {
-    gint64 id_step = model->id_step;
+    P2pPlaybackModel keep = *model;
 
     p2p_playback_model_init (model);
-    model->id_step = id_step;
+    /* a seek starts playback again, not the demuxer's bitrate estimate */
+    model->id_step = keep.id_step;
+    memcpy (model->rates, keep.rates, sizeof (keep.rates));
+    model->n_rates = keep.n_rates;
+    model->next_rate = keep.next_rate;
   }
   model->last_id = segment_id;
 }
@@ -74,4 +86,35 @@ p2p_playback_model_deadline (const P2pPlaybackModel * model, gint64 now,
     gint64 margin_us)
 {
   return now + MAX (p2p_playback_model_buffer_us (model, now) - margin_us, 0);
+}
+
+void
+p2p_playback_model_fragment_done (P2pPlaybackModel * model, gsize bytes,
+    gint64 elapsed_us)
+{
+  gdouble rate = INSTANT_RATE;
+
+  if (bytes > 0 && elapsed_us > 0)
+    rate = MIN (bytes * 8.0 * G_USEC_PER_SEC / elapsed_us, INSTANT_RATE);
+  model->rates[model->next_rate] = rate;
+  model->next_rate = (model->next_rate + 1) % P2P_ABR_HISTORY;
+  model->n_rates = MIN (model->n_rates + 1, P2P_ABR_HISTORY);
+}
+
+gint64
+p2p_playback_model_abr_budget_us (const P2pPlaybackModel * model,
+    gsize bytes, guint64 bandwidth)
+{
+  gdouble want, need, sum = 0;
+
+  if (bandwidth == 0 || bytes == 0)
+    return -1;
+  for (guint i = 0; i < model->n_rates; i++)
+    sum += model->rates[i];
+  want = (gdouble) bandwidth * P2P_ABR_SAFETY / P2P_ABR_DEMUX_BITRATE_LIMIT;
+  /* the demuxer takes the lower of this fragment's rate and the mean with
+   * the ones before it: each must stay at or above what the rendition
+   * needs */
+  need = MAX (want, (model->n_rates + 1) * want - sum);
+  return (gint64) (bytes * 8.0 * G_USEC_PER_SEC / need);
 }

@@ -20,11 +20,12 @@ P2P_LOG_CATEGORY (p2p_scheduler_log, "p2pcdn-scheduler", "segment jobs: peer or 
  * (it may have been busy uploading to others, or not have it yet). */
 #define ABSENT_RETRY_US (300 * 1000)
 /* Prefetch: how many segments ahead of the playhead, and how many peer
- * downloads at a time for segments nobody asked for yet (the peers' uplinks
- * serve the swarm's urgent requests first). */
+ * downloads at a time for segments nobody asked for yet.  A segment's only
+ * copy is prefetched too: the first neighbour to get a new live segment
+ * from its fetcher serves it onward, so copies double with every transfer
+ * while the fetcher's uplink serves one at a time. */
 #define PREFETCH_AHEAD 3
 #define PREFETCH_MAX_DOWNLOADS 2
-#define PREFETCH_MIN_HOLDERS 2
 /* Size assumed for a segment of unknown size before any was seen. */
 #define DEFAULT_SEGMENT_SIZE (256 * 1024)
 /* A job nobody waits for has no deadline. */
@@ -48,6 +49,7 @@ struct _PeerRec
   P2pPeerStats stats;
   Job *job;                     /* the download it runs for us */
   gint64 busy_until;            /* said "absent" to a segment it announced */
+  gint64 http_id;               /* latest segment seen fetching from the origin */
 };
 
 struct _Job
@@ -85,6 +87,8 @@ struct _P2pScheduler
   gdouble avg_size;
   GRand *rand;
   gboolean prefetch;
+  guint64 bandwidth;            /* declared for the rendition, bit/s, 0 unknown */
+  gint64 own_http_id;           /* latest segment we fetched from the origin */
   guint next_token;
   P2pSchedulerCounters counters;
 };
@@ -183,10 +187,13 @@ job_complete (P2pScheduler * s, Job * job, GBytes * data, P2pJobSource src)
   job_unlink (s, job);
   learn_size (s, g_bytes_get_size (data));
   s->ops.store (job->id, data, s->user_data);
-  if (job->consumers->len)
+  if (job->consumers->len) {
     p2p_playback_model_delivered (s->model, t, job->duration);
-  else
+    p2p_playback_model_fragment_done (s->model, g_bytes_get_size (data),
+        t - job->asked);
+  } else {
     s->counters.prefetches++;
+  }
   for (guint i = 0; i < job->consumers->len; i++)
     s->cops.deliver (g_ptr_array_index (job->consumers, i), data, src);
   job_free (job);
@@ -205,6 +212,7 @@ job_go_http (P2pScheduler * s, Job * job)
     return;
   }
   job->state = JOB_HTTP;
+  s->own_http_id = MAX (s->own_http_id, job->id);
   lead = g_ptr_array_steal_index (job->consumers, 0);
   /* the call may end the job at once (a cancelled fetch): nothing after */
   s->cops.go_http (lead, job->peers_tried);
@@ -281,6 +289,35 @@ election_rank (P2pScheduler * s, gint64 id)
   return rank;
 }
 
+/* Whoever fetched the segment before @id from the origin fetches @id too.
+ * The first to ask for a new live segment is usually the same viewer, the
+ * one whose playlist refresh comes first after the origin publishes; the
+ * others wait for it rather than each ask the origin before its
+ * announcement reaches them (it queues behind uploads on a slow uplink).
+ * Returns 0 when we are that fetcher (the best ranked of them if several
+ * were), 1 when a neighbour is, -1 when nobody is known. */
+static gint
+previous_fetcher (P2pScheduler * s, gint64 id)
+{
+  GHashTableIter it;
+  PeerRec *rec;
+  gint64 prev = id - (s->model->id_step > 0 ? s->model->id_step : 1);
+  GPtrArray *others = g_ptr_array_new ();
+  gint who = -1;
+
+  g_hash_table_iter_init (&it, s->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec))
+    if (peer_usable (s, rec) && rec->http_id >= prev)
+      g_ptr_array_add (others, rec->name);
+  if (s->own_http_id >= prev)
+    who = p2p_sched_election_rank (s->self_id,
+        (const gchar * const *) others->pdata, others->len, id) == 0 ? 0 : 1;
+  else if (others->len)
+    who = 1;
+  g_ptr_array_unref (others);
+  return who;
+}
+
 /* When the job stops waiting for peers and goes to HTTP (<= now: at once). */
 static gint64
 wait_limit (P2pScheduler * s, Job * job, gint64 t, gboolean holder_busy)
@@ -290,6 +327,7 @@ wait_limit (P2pScheduler * s, Job * job, gint64 t, gboolean holder_busy)
   gint64 http_est = p2p_http_stats_estimate_us (&s->http, job_size (s, job));
   gboolean loading = FALSE;
   guint rank;
+  gint fetcher;
 
   g_hash_table_iter_init (&it, s->peers);
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec))
@@ -300,6 +338,11 @@ wait_limit (P2pScheduler * s, Job * job, gint64 t, gboolean holder_busy)
    * still make the deadline */
   if (holder_busy || loading
       || (s->ops.peers_expected && s->ops.peers_expected (s->user_data)))
+    return job->deadline - http_est - P2P_SCHED_MARGIN_US;
+  fetcher = previous_fetcher (s, job->id);
+  if (fetcher == 0)
+    return t;
+  if (fetcher == 1)
     return job->deadline - http_est - P2P_SCHED_MARGIN_US;
   rank = election_rank (s, job->id);
   return p2p_sched_backup_time (job->asked, job->deadline, http_est, rank);
@@ -453,6 +496,7 @@ p2p_scheduler_new (const gchar * self_id, const P2pSchedulerOps * ops,
   p2p_http_stats_init (&s->http);
   s->rand = g_rand_new ();
   s->prefetch = TRUE;
+  s->own_http_id = G_MININT64;
   return s;
 }
 
@@ -499,6 +543,12 @@ p2p_scheduler_set_playback_model (P2pScheduler * s, P2pPlaybackModel * model)
 }
 
 void
+p2p_scheduler_set_bandwidth (P2pScheduler * s, guint64 bandwidth)
+{
+  s->bandwidth = bandwidth;
+}
+
+void
 p2p_scheduler_set_prefetch (P2pScheduler * s, gboolean prefetch)
 {
   s->prefetch = prefetch;
@@ -518,6 +568,7 @@ p2p_scheduler_add_peer (P2pScheduler * s, gpointer peer, const gchar * name)
   if (g_hash_table_contains (s->peers, peer))
     return;
   rec = g_new0 (PeerRec, 1);
+  rec->http_id = G_MININT64;
   rec->handle = peer;
   rec->name = g_strdup (name);
   p2p_peer_stats_init (&rec->stats);
@@ -576,6 +627,16 @@ p2p_scheduler_get_peer_stats (P2pScheduler * s, gpointer peer)
 void
 p2p_scheduler_peer_announced (P2pScheduler * s, gpointer peer)
 {
+  PeerRec *rec = g_hash_table_lookup (s->peers, peer);
+  gint64 step = s->model->id_step > 0 ? s->model->id_step : 1;
+
+  /* which recent segment it fetches from the origin, if any (nothing on
+   * the wire says who fetched before, only who fetches now) */
+  if (rec && s->model->last_id >= 0)
+    for (gint64 id = s->model->last_id - 2 * step;
+        id <= s->model->last_id + 3 * step; id += step)
+      if (s->ops.peer_is_loading (rec->handle, id, s->user_data))
+        rec->http_id = MAX (rec->http_id, id);
   redecide_waiting (s);
   try_prefetch (s);
   reschedule (s);
@@ -650,11 +711,19 @@ p2p_scheduler_fetch (P2pScheduler * s, gint64 segment_id, gdouble duration,
    * origin may still serve them */
   deadline = p2p_playback_model_deadline (s->model, t, 0);
   /* the demuxer measures its bandwidth over the whole request, our wait
-   * included: a segment slower than this share of its duration makes it
-   * switch down, whatever the buffer */
-  if (duration > 0)
+   * included: a request slower than its recent history allows makes it
+   * switch down, whatever the buffer (without a declared bandwidth, a share
+   * of the duration) */
+  if (s->bandwidth > 0) {
+    gint64 budget = p2p_playback_model_abr_budget_us (s->model,
+        job_size (s, job), s->bandwidth);
+
+    if (budget >= 0)
+      deadline = MIN (deadline, t + budget);
+  } else if (duration > 0) {
     deadline = MIN (deadline, t + (gint64) (duration * P2P_SCHED_ABR_BUDGET *
             G_USEC_PER_SEC));
+  }
   /* the model starts playback at the first delivery, while a player
    * prerolls for a while after it: one the model sees with no buffer (at
    * the very start of a live stream) still holds part of a segment */
@@ -682,6 +751,7 @@ p2p_scheduler_served (P2pScheduler * s, gint64 segment_id, gdouble duration)
 
   p2p_playback_model_request (s->model, t, segment_id);
   p2p_playback_model_delivered (s->model, t, duration);
+  p2p_playback_model_fragment_done (s->model, 0, 0);
   try_prefetch (s);
   reschedule (s);
 }
@@ -700,8 +770,11 @@ p2p_scheduler_http_done (P2pScheduler * s, gint64 segment_id, GBytes * data,
   if (!job || job->state != JOB_HTTP)
     return;
   job_unlink (s, job);
-  if (data)
+  if (data) {
     p2p_playback_model_delivered (s->model, now (s), job->duration);
+    p2p_playback_model_fragment_done (s->model, g_bytes_get_size (data),
+        now (s) - job->asked);
+  }
   for (guint i = 0; i < job->consumers->len; i++) {
     gpointer c = g_ptr_array_index (job->consumers, i);
 
@@ -822,11 +895,6 @@ try_prefetch (P2pScheduler * s)
             && rec->busy_until <= now (s)
             && s->ops.peer_has (rec->handle, ids[i], s->user_data);
     }
-    /* a segment's only copy serves those who asked for it first: a
-     * prefetch takes one of two or more */
-    for (guint i = 0; i < PREFETCH_AHEAD; i++)
-      if (holders[i] < PREFETCH_MIN_HOLDERS)
-        holders[i] = 0;
     pick = p2p_sched_pick_prefetch (ids, holders, PREFETCH_AHEAD);
     if (pick < 0)
       return;

@@ -91,6 +91,10 @@ void p2p_scheduler_set_seed (P2pScheduler * sched, guint32 seed);
  * continues it rather than starting it over.  NULL: its own again. */
 void p2p_scheduler_set_playback_model (P2pScheduler * sched,
     P2pPlaybackModel * model);
+/* The bandwidth (bit/s) the playlist declares for this rendition, 0 when
+ * unknown: how long a request may take before the demuxer switches down
+ * follows from it (p2p-playback-model.h). */
+void p2p_scheduler_set_bandwidth (P2pScheduler * sched, guint64 bandwidth);
 /* Whether prefetching is allowed (default TRUE). */
 void p2p_scheduler_set_prefetch (P2pScheduler * sched, gboolean prefetch);
 const P2pSchedulerCounters *p2p_scheduler_get_counters (P2pScheduler * sched);

@@ -24,6 +24,15 @@ P2P_LOG_CATEGORY (p2p_swarm_log, "p2pcdn-swarm", "one swarm: offers, answers, pe
  * find late joiners and renew offers, rarely enough for a big swarm. */
 #define ANNOUNCE_MIN_S 15
 #define ANNOUNCE_MAX_S 120
+/* While the tracker counts more viewers than we are connected to, the next
+ * announce (with offers) comes this soon, doubling each time, at most
+ * ANNOUNCE_FILLS times: a newcomer's offers reach only as many viewers as
+ * it sends (the tracker hands each to one random peer), so without this a
+ * small swarm stays short of a full mesh until the tracker's interval
+ * (minutes), and neighbours that do not see each other both fetch from the
+ * origin. */
+#define ANNOUNCE_FILL_S 4
+#define ANNOUNCE_FILLS 4
 /* A peer whose failures (decaying, see p2p-peer-stats.h) reach this is
  * dropped, which makes room for another within max-peers. */
 #define MAX_STRIKES P2P_SCHED_MAX_STRIKES
@@ -56,6 +65,8 @@ typedef struct {
   GSource *timer;
   guint interval_s;             /* the period of @timer */
   gint64 last;                  /* our last announce there, monotonic */
+  guint fills;                  /* early announces made to fill the mesh */
+  gboolean filling;             /* @timer is one of them */
 } TrackerSlot;
 
 typedef struct {
@@ -576,6 +587,13 @@ p2p_swarm_range_done (P2pSwarm * swarm, gint64 segment_id, guint token,
     p2p_scheduler_range_done (swarm->sched, segment_id, token, data);
 }
 
+void
+p2p_swarm_set_bandwidth (P2pSwarm * swarm, guint64 bandwidth)
+{
+  if (!swarm->closed)
+    p2p_scheduler_set_bandwidth (swarm->sched, bandwidth);
+}
+
 gint64
 p2p_swarm_get_buffer_us (P2pSwarm * swarm)
 {
@@ -588,17 +606,35 @@ p2p_swarm_get_scheduler_counters (P2pSwarm * swarm)
   return swarm->closed ? NULL : p2p_scheduler_get_counters (swarm->sched);
 }
 
+static TrackerSlot *find_slot (P2pSwarm * swarm, P2pTrackerClient * tracker);
+static void schedule_announce (TrackerSlot * slot, guint delay_ms);
+
 static void
 on_tracker_reply (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
     guint interval, gint64 complete, gint64 incomplete, gpointer user_data)
 {
   P2pSwarm *swarm = user_data;
   gint64 total = MAX (complete, 0) + MAX (incomplete, 0);
+  TrackerSlot *slot;
+  guint connected;
 
   if (!p2p_tracker_id_equal (info_hash, &swarm->info_hash_id))
     return;
   /* the counts include us */
   swarm->others = MAX (swarm->others, (gint) MIN (total - 1, G_MAXINT));
+  slot = find_slot (swarm, tracker);
+  connected = g_hash_table_size (swarm->peers);
+  if (slot && !slot->filling && slot->fills < ANNOUNCE_FILLS
+      && total - 1 > (gint64) connected
+      && connected < swarm->config.max_peers) {
+    guint delay_s = ANNOUNCE_FILL_S << slot->fills;
+
+    if (delay_s < slot->interval_s) {
+      schedule_announce (slot, delay_s * 1000);
+      slot->filling = TRUE;
+      slot->fills++;
+    }
+  }
 }
 
 /* --- trackers: offers and answers ---------------------------------------- */
@@ -790,6 +826,7 @@ announce_to (P2pSwarm * swarm, P2pTrackerClient * tracker,
           &swarm->info_hash_id));
   slot->last = g_get_monotonic_time ();
   schedule_announce (slot, slot->interval_s * 1000);
+  slot->filling = FALSE;
   if (event == P2P_TRACKER_EVENT_STARTED) {
     /* Joining: say so at once, without offers, so that the tracker's
      * reply tells within a round trip whether anyone else watches (the
@@ -835,6 +872,7 @@ on_announce_timer (gpointer user_data)
   TrackerSlot *slot = user_data;
 
   g_clear_pointer (&slot->timer, g_source_unref);
+  slot->filling = FALSE;
   announce_to (slot->swarm, slot->tracker, P2P_TRACKER_EVENT_NONE);
   return G_SOURCE_REMOVE;
 }
@@ -853,6 +891,8 @@ on_tracker_interval (P2pTrackerClient * tracker,
       || !slot->timer || clamp_interval (interval) == slot->interval_s)
     return;
   slot->interval_s = clamp_interval (interval);
+  if (slot->filling)
+    return;                     /* the early announce stays */
   due = slot->last + (gint64) slot->interval_s * G_USEC_PER_SEC;
   schedule_announce (slot, (guint) (MAX (due - g_get_monotonic_time (), 0)
           / 1000));

@@ -61,6 +61,9 @@ guint p2p_swarm_get_peer_count (P2pSwarm * swarm);
  * ops of the configuration (the segment, or "use HTTP"), maybe at once. */
 void p2p_swarm_fetch (P2pSwarm * swarm, gint64 segment_id, gdouble duration,
     gint64 expected_size, gpointer consumer);
+/* The rendition's declared bandwidth (bit/s, 0 unknown): it tells how long
+ * a request may wait before the demuxer switches down. */
+void p2p_swarm_set_bandwidth (P2pSwarm * swarm, guint64 bandwidth);
 /* A request for @segment_id was served from the cache. */
 void p2p_swarm_served (P2pSwarm * swarm, gint64 segment_id, gdouble duration);
 /* Outcomes of the HTTP fetches the consumer ops were asked for. */

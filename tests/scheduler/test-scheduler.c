@@ -396,6 +396,83 @@ test_abr_budget (void)
   peer_free (p);
 }
 
+/* The demuxer's view: a fragment must come at 1.5 x the declared
+ * bandwidth (0.8 and our margin of 1.2) on its own; slow ones before it
+ * shorten what it may take. */
+static void
+test_abr_history (void)
+{
+  P2pPlaybackModel m;
+
+  p2p_playback_model_init (&m);
+  /* nothing seen: the mean is this fragment alone, at 1.5 x 1 Mbit/s */
+  g_assert_cmpint (p2p_playback_model_abr_budget_us (&m, 150000, 1000000),
+      ==, 800 * MS);
+  g_assert_cmpint (p2p_playback_model_abr_budget_us (&m, 150000, 0), ==, -1);
+  p2p_playback_model_fragment_done (&m, 0, 0);
+  p2p_playback_model_fragment_done (&m, 150000, 10 * MS);
+  g_assert_cmpint (p2p_playback_model_abr_budget_us (&m, 150000, 1000000),
+      ==, 800 * MS);
+  /* two at 600 kbit/s: the third must bring the mean back up alone */
+  p2p_playback_model_fragment_done (&m, 150000, 2000 * MS);
+  p2p_playback_model_fragment_done (&m, 150000, 2000 * MS);
+  g_assert_cmpint (p2p_playback_model_abr_budget_us (&m, 150000, 1000000),
+      ==, 363636);
+  /* a seek starts playback again, not the demuxer's estimate */
+  p2p_playback_model_request (&m, 0, 10);
+  p2p_playback_model_request (&m, 0, 11);
+  p2p_playback_model_request (&m, 0, 50);
+  g_assert_cmpint (p2p_playback_model_abr_budget_us (&m, 150000, 1000000),
+      ==, 363636);
+}
+
+/* With the rendition's bandwidth known, what the demuxer saw before
+ * decides: after fast fragments a peer may take the 4 s segment, after two
+ * slow ones the same request goes to HTTP. */
+static void
+test_abr_bandwidth_history (void)
+{
+  Env env;
+  FakePeer *p = peer_new ("-PM0203-AAAAAAAAAAAA");
+  Consumer c = { &env, }, d = { &env, };
+  P2pPlaybackModel model;
+  GBytes *data = segment_bytes (400 * 1024, 5);
+
+  p2p_playback_model_init (&model);
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_set_playback_model (env.s, &model);
+  p2p_scheduler_set_bandwidth (env.s, 600000);
+  p2p_scheduler_add_peer (env.s, p, p->name);
+  peer_hold (p, 20);
+  peer_hold (p, 21);
+  fill_buffer (&env, 10, 19, 4.0);      /* 40 s ahead, all cache hits */
+  /* 400 KB: an unproven peer (256 KiB/s) takes 1.7 s; the demuxer allows
+   * 3.6 s (at 1.5 x 600 kbit/s) */
+  p2p_scheduler_fetch (env.s, 20, 4.0, 400 * 1024, &c);
+  g_assert_cmpuint (c.http, ==, 0);
+  g_assert_cmpint (p->requested, ==, 20);
+  /* at 2 Mbit/s */
+  for (guint i = 1; i <= 8; i++) {
+    advance (&env, 200 * MS);
+    p2p_scheduler_peer_progress (env.s, p, 20, i * 50 * 1024, 400 * 1024);
+  }
+  p2p_scheduler_peer_done (env.s, p, 20, data, FALSE);
+  g_assert_cmpuint (c.delivered, ==, 1);
+  p->requested = -1;
+  /* two fragments at 400 kbit/s */
+  p2p_playback_model_fragment_done (&model, 400 * 1024, 8000 * MS);
+  p2p_playback_model_fragment_done (&model, 400 * 1024, 8000 * MS);
+  p2p_scheduler_fetch (env.s, 21, 4.0, 400 * 1024, &d);
+  /* (after the election's step, should a neighbour rank above us) */
+  advance (&env, 200 * MS);
+  g_assert_cmpuint (d.http, ==, 1);
+  g_assert_cmpint (p->requested, ==, -1);
+  g_bytes_unref (data);
+  consumer_clear (&c);
+  env_clear (&env);
+  peer_free (p);
+}
+
 /* A fast transfer is left alone however close the deadline. */
 static void
 test_fast_peer_not_handed_over (void)
@@ -656,6 +733,72 @@ test_live_election_and_backup (void)
   }
 }
 
+/* Whoever fetched the previous live segment from the origin fetches the
+ * next one at once, whatever its rank; the others wait for it, even the
+ * one the election would pick. */
+static void
+test_previous_fetcher_keeps_fetching (void)
+{
+  const gchar *me = "-PM0203-SELF00000000", *nb = "-PM0203-NEIGHBOUR000";
+  gint64 seg_backup = -1, seg_elected = -1;
+
+  for (gint64 seg = 300; seg < 360 && (seg_elected < 0 || seg_backup < 0);
+      seg++) {
+    if (rank_of (me, nb, seg) == 0 && seg_elected < 0)
+      seg_elected = seg;
+    if (rank_of (me, nb, seg) == 1 && seg_backup < 0)
+      seg_backup = seg;
+  }
+  g_assert_cmpint (seg_elected, >=, 0);
+  g_assert_cmpint (seg_backup, >=, 0);
+
+  for (gint pass = 0; pass < 2; pass++) {
+    Env env;
+    FakePeer *p = peer_new (nb);
+    Consumer prev = { &env, }, c = { &env, };
+    gint64 seg = pass == 0 ? seg_backup : seg_elected;
+    GBytes *data = segment_bytes (68 * 1024, 6);
+
+    env_init (&env, me);
+    teach_http (&env);
+    p2p_scheduler_add_peer (env.s, p, p->name);
+    peer_hold (p, seg - 2);
+    fill_buffer (&env, seg - 3, seg - 2, 2.0);
+    if (pass == 0) {
+      /* we fetched the one before from the origin (nobody had it) */
+      p2p_scheduler_fetch (env.s, seg - 1, 2.0, 68 * 1024, &prev);
+      advance (&env, 1000 * MS);
+      g_assert_cmpuint (prev.http, ==, 1);
+      p2p_scheduler_http_done (env.s, seg - 1, data, env.now - 60 * MS,
+          env.now - 50 * MS, env.now);
+      p2p_scheduler_fetch (env.s, seg, 2.0, 68 * 1024, &c);
+      g_assert_cmpuint (c.http, ==, 1);
+    } else {
+      /* the neighbour fetched the one before from the origin */
+      g_hash_table_add (p->loading, g_memdup2 (&(gint64) { seg - 1 },
+              sizeof (gint64)));
+      p2p_scheduler_peer_announced (env.s, p);
+      g_hash_table_remove_all (p->loading);
+      peer_hold (p, seg - 1);
+      p2p_scheduler_peer_announced (env.s, p);
+      p2p_scheduler_served (env.s, seg - 1, 2.0);
+      p2p_scheduler_fetch (env.s, seg, 2.0, 68 * 1024, &c);
+      advance (&env, 300 * MS);
+      g_assert_cmpuint (c.http, ==, 0);
+      peer_hold (p, seg);
+      p2p_scheduler_peer_announced (env.s, p);
+      g_assert_cmpint (p->requested, ==, seg);
+      p2p_scheduler_peer_done (env.s, p, seg, data, FALSE);
+      g_assert_cmpuint (c.delivered, ==, 1);
+    }
+    g_bytes_unref (data);
+    consumer_clear (&prev);
+    consumer_clear (&c);
+    env_clear (&env);
+    peer_free (p);
+  }
+}
+
 /* The backup whose elected neighbour never delivers goes to HTTP when its
  * time comes, before the deadline. */
 static void
@@ -747,30 +890,30 @@ test_prefetch_rarest_first (void)
   p2p_scheduler_add_peer (env.s, c, c->name);
   fill_buffer (&env, 8, 10, 2.0);
   g_assert_cmpint (a->requested + b->requested + c->requested, ==, -3);
-  /* then 13 is announced by one, 11 by all three, 12 by two */
-  peer_hold (a, 13);
-  p2p_scheduler_peer_announced (env.s, a);
-  /* the only copy of a segment is left to those who asked for it */
-  g_assert_cmpint (a->requested, ==, -1);
+  /* then 11 is announced by all three, 12 by two, 13 by one */
   peer_hold (a, 11);
   peer_hold (b, 11);
   peer_hold (c, 11);
   peer_hold (b, 12);
   peer_hold (c, 12);
+  peer_hold (a, 13);
   p2p_scheduler_peer_announced (env.s, c);
-  /* the rarest, 12, from one of its holders; then 11 from the other */
-  g_assert_true (b->requested == 12 || c->requested == 12);
-  g_assert_true (a->requested == 11 || b->requested == 11
-      || c->requested == 11);
-  if (b->requested == 12) {
+  /* two downloads at a time: the rarest, 13 from its only holder; then,
+   * with that one busy, 11 and 12 are as rare and 11 is sooner */
+  g_assert_cmpint (a->requested, ==, 13);
+  g_assert_true (b->requested == 11 || c->requested == 11);
+  g_assert_true (b->requested == -1 || c->requested == -1);
+  if (b->requested == 11) {
     FakePeer *t = b;
 
     b = c;
     c = t;
   }
-  p2p_scheduler_peer_done (env.s, c, 12, data, FALSE);
-  g_assert_true (g_hash_table_contains (env.cache, &(gint64) { 12 }));
+  p2p_scheduler_peer_done (env.s, c, 11, data, FALSE);
+  g_assert_true (g_hash_table_contains (env.cache, &(gint64) { 11 }));
   g_assert_cmpuint (p2p_scheduler_get_counters (env.s)->prefetches, ==, 1);
+  /* its slot free again, 12 comes next */
+  g_assert_true (b->requested == 12 || c->requested == 12);
   g_bytes_unref (data);
   env_clear (&env);
   peer_free (a);
@@ -812,6 +955,9 @@ main (int argc, char **argv)
   g_test_add_func ("/scheduler/trickle-resumes-over-http",
       test_trickle_resumes_over_http);
   g_test_add_func ("/scheduler/abr-budget", test_abr_budget);
+  g_test_add_func ("/scheduler/abr-history", test_abr_history);
+  g_test_add_func ("/scheduler/abr-bandwidth-history",
+      test_abr_bandwidth_history);
   g_test_add_func ("/scheduler/fast-peer-not-handed-over",
       test_fast_peer_not_handed_over);
   g_test_add_func ("/scheduler/peer-dies-mid-transfer",
@@ -824,6 +970,8 @@ main (int argc, char **argv)
   g_test_add_func ("/scheduler/live-election-and-backup",
       test_live_election_and_backup);
   g_test_add_func ("/scheduler/backup-steps-in", test_backup_steps_in);
+  g_test_add_func ("/scheduler/previous-fetcher-keeps-fetching",
+      test_previous_fetcher_keeps_fetching);
   g_test_add_func ("/scheduler/shared-job", test_shared_job);
   g_test_add_func ("/scheduler/shared-job-lead-fails",
       test_shared_job_lead_fails);

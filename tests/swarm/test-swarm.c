@@ -956,6 +956,31 @@ test_close_with_everything_pending (Fixture * f, gconstpointer data)
   remote_free (late);
 }
 
+/* While the tracker counts more viewers than S is connected to, S
+ * announces again with an offer within seconds rather than at the
+ * tracker's interval (60 s here): a newcomer's offers reach only a few of
+ * the others, and neighbours that do not see each other both fetch new live
+ * segments from the origin. */
+static void
+test_fills_the_mesh (Fixture * f, gconstpointer data)
+{
+  SwarmOpts o = { 0, 1, 0 };
+  Remote *a = remote_new (f, LOW_ID), *b = remote_new (f, HIGH_ID);
+
+  remote_announce (a, FALSE);
+  remote_announce (b, FALSE);
+  WAIT_UNTIL (server_stat (f, "peers") == 2, WAIT_MS);
+  swarm_start (f, &o);
+  WAIT_UNTIL (server_stat (f, "offers_forwarded") >= 1, WAIT_MS);
+  run_for (1000);
+  g_assert_cmpint (server_stat (f, "offers_forwarded"), ==, 1);
+  WAIT_UNTIL (server_stat (f, "offers_forwarded") >= 2, 6000);
+  g_assert_cmpint (server_stat (f, "offers_forwarded"), ==, 2);
+  swarm_stop (f);
+  remote_free (a);
+  remote_free (b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -970,5 +995,7 @@ main (int argc, char **argv)
       fixture_setup, test_duplicate_offers, fixture_teardown);
   g_test_add ("/swarm/close-with-everything-pending", Fixture, NULL,
       fixture_setup, test_close_with_everything_pending, fixture_teardown);
+  g_test_add ("/swarm/fills-the-mesh", Fixture, NULL,
+      fixture_setup, test_fills_the_mesh, fixture_teardown);
   return g_test_run ();
 }
