@@ -677,6 +677,24 @@ rank_of (const gchar * self, const gchar * other, gint64 seg)
   return p2p_sched_election_rank (self, others, 1, seg);
 }
 
+/* The first segments from @from where @self ranks first and second against
+ * @other. */
+static void
+ranked_segments (const gchar * self, const gchar * other, gint64 from,
+    gint64 * elected, gint64 * backup)
+{
+  *elected = *backup = -1;
+  for (gint64 seg = from; seg < from + 60 && (*elected < 0 || *backup < 0);
+      seg++) {
+    if (rank_of (self, other, seg) == 0 && *elected < 0)
+      *elected = seg;
+    if (rank_of (self, other, seg) == 1 && *backup < 0)
+      *backup = seg;
+  }
+  g_assert_cmpint (*elected, >=, 0);
+  g_assert_cmpint (*backup, >=, 0);
+}
+
 /* Live edge, nobody holds the new segment: the elected one goes to HTTP at
  * once, the backup waits and takes the segment from the elected one as
  * soon as it announces it. */
@@ -684,17 +702,9 @@ static void
 test_live_election_and_backup (void)
 {
   const gchar *me = "-PM0203-SELF00000000", *nb = "-PM0203-NEIGHBOUR000";
-  gint64 seg_elected = -1, seg_backup = -1;
+  gint64 seg_elected, seg_backup;
 
-  for (gint64 seg = 200; seg < 260 && (seg_elected < 0 || seg_backup < 0);
-      seg++) {
-    if (rank_of (me, nb, seg) == 0 && seg_elected < 0)
-      seg_elected = seg;
-    if (rank_of (me, nb, seg) == 1 && seg_backup < 0)
-      seg_backup = seg;
-  }
-  g_assert_cmpint (seg_elected, >=, 0);
-  g_assert_cmpint (seg_backup, >=, 0);
+  ranked_segments (me, nb, 200, &seg_elected, &seg_backup);
 
   for (gint pass = 0; pass < 2; pass++) {
     Env env;
@@ -740,17 +750,9 @@ static void
 test_previous_fetcher_keeps_fetching (void)
 {
   const gchar *me = "-PM0203-SELF00000000", *nb = "-PM0203-NEIGHBOUR000";
-  gint64 seg_backup = -1, seg_elected = -1;
+  gint64 seg_elected, seg_backup;
 
-  for (gint64 seg = 300; seg < 360 && (seg_elected < 0 || seg_backup < 0);
-      seg++) {
-    if (rank_of (me, nb, seg) == 0 && seg_elected < 0)
-      seg_elected = seg;
-    if (rank_of (me, nb, seg) == 1 && seg_backup < 0)
-      seg_backup = seg;
-  }
-  g_assert_cmpint (seg_elected, >=, 0);
-  g_assert_cmpint (seg_backup, >=, 0);
+  ranked_segments (me, nb, 300, &seg_elected, &seg_backup);
 
   for (gint pass = 0; pass < 2; pass++) {
     Env env;
