@@ -175,6 +175,8 @@ start_http (P2pSegmentRequest * req)
   tee->copy = g_byte_array_new ();
   tee->requested = g_get_monotonic_time ();
   tee->first_byte = -1;
+  GST_DEBUG ("segment %" G_GINT64_FORMAT " of %s: over HTTP", req->segment_id,
+      req->info_hash);
   if (req->swarm)
     p2p_swarm_set_loading (req->swarm, req->segment_id, TRUE);
   p2p_http_request_start (req->session, req->options, req->fetch, &hooks);
@@ -188,6 +190,10 @@ consumer_deliver (gpointer consumer, GBytes * data, P2pJobSource source)
   P2pSegmentRequest *req = consumer;
   gsize size = g_bytes_get_size (data);
 
+  GST_DEBUG ("segment %" G_GINT64_FORMAT " of %s: %" G_GSIZE_FORMAT
+      " bytes from %s", req->segment_id, req->info_hash, size,
+      source == P2P_JOB_SOURCE_SHARED ? "another request's HTTP fetch" :
+      source == P2P_JOB_SOURCE_MIXED ? "a peer and HTTP" : "a peer");
   p2p_segment_cache_mark_played (req->cache, req->info_hash, req->segment_id);
   switch (source) {
     case P2P_JOB_SOURCE_PEER:
@@ -307,6 +313,8 @@ p2p_segment_fetch_start (P2pSegmentRequest * req)
       req->segment_id);
 
   if (cached) {
+    GST_DEBUG ("segment %" G_GINT64_FORMAT " of %s: from the cache",
+        req->segment_id, req->info_hash);
     p2p_segment_cache_mark_played (req->cache, req->info_hash,
         req->segment_id);
     req->counters->cache_bytes += g_bytes_get_size (cached);

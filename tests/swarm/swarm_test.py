@@ -13,6 +13,7 @@
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,8 +40,16 @@ def wait_line(proc, prefix, timeout=15):
 
 def report(proc, timeout):
     """The player's JSON report: its last stdout line that parses."""
+    return report_and_output(proc, timeout)[0]
+
+
+def report_and_output(proc, timeout):
     out, _ = proc.communicate(timeout=timeout) if proc.poll() is None \
         else (proc.stdout.read(), None)
+    return parse_report(proc, out), out
+
+
+def parse_report(proc, out):
     for line in reversed(out.splitlines()):
         line = line.strip()
         if line.startswith("{"):
@@ -104,7 +113,7 @@ class Swarm:
         self.url = "p2phls+http://%s:8080/hls/vod/master.m3u8" % self.net.hub_ip
         self.tracker_url = "ws://%s:8000" % self.net.hub_ip
 
-    def player(self, i, *extra):
+    def player(self, i, *extra, env=None, stderr=None):
         argv = [os.path.join(self.args.build, "tools", "play", "p2pcdn-play"),
                 "--name", "player%d" % (i + 1), "--trackers", self.tracker_url,
                 "--connection-speed", "100000", "--timeout", "90"]
@@ -115,7 +124,7 @@ class Swarm:
             argv = wrapper.split() + argv
         return self.procs.start(self.net.players[i], argv,
                                 stdout=subprocess.PIPE, text=True,
-                                env=self.env)
+                                env=env or self.env, stderr=stderr)
 
     def close(self):
         self.procs.stop_all()
@@ -255,6 +264,82 @@ def scenario_live(sw):
     return ok
 
 
+# "0:00:01.234567890 12345 0x55d0c0 DEBUG  p2pcdn-swarm file.c:12:func: text"
+GST_LINE = re.compile(r"^\d+:\d+:\d+\.\d+\s+\d+\s+0x[0-9a-f]+\s+([A-Z]+)\s+(\S+)\s")
+# what GLib's default handler prints for a domain of ours: "p2p-swarm-DEBUG:",
+# "(process:12): p2p-tracker-client-WARNING **:", "p2pcdn-tracker-Message:"
+GLIB_LINE = re.compile(r"\bp2p[a-z]*-[a-z-]+-(DEBUG|INFO|Message|WARNING|CRITICAL)\b")
+GLIB_ANY_LINE = re.compile(r"^(\(\S+:\d+\): )?[\w.-]+-(DEBUG|INFO|Message|WARNING|CRITICAL)\b")
+ADDRESS_LEVELS = ("INFO", "FIXME", "WARN", "ERROR")
+
+
+def scenario_debug_log(sw):
+    """A player in a swarm run with GST_DEBUG='p2pcdn*:6' and
+    G_MESSAGES_DEBUG=all: its whole story is in GStreamer debug categories
+    (at least six p2pcdn-* ones), nothing comes out through a GLib log
+    domain of ours, and peer addresses (the players' IPs, ICE candidates)
+    appear only at DEBUG and LOG."""
+    seeder = sw.player(0, "--linger", "40")
+    first = report_line_when_done(seeder)
+    if not first["eos"]:
+        print("FAIL: seeder did not play: %s" % first["error"])
+        return False
+    env = dict(sw.env, GST_DEBUG="p2pcdn*:6", GST_DEBUG_NO_COLOR="1",
+               G_MESSAGES_DEBUG="all")
+    log_path = os.path.join(sw.tmp, "player2.stderr")
+    with open(log_path, "w") as log:
+        rep, out = report_and_output(sw.player(1, env=env, stderr=log), 120)
+    s = rep.get("stats", {})
+    print("leecher: eos=%s, %d bytes from peers, %d over HTTP" % (
+        rep["eos"], s.get("p2p-bytes", 0), s.get("http-bytes", 0)))
+    ok = True
+    if not rep["eos"] or s.get("p2p-bytes", 0) == 0:
+        print("FAIL: the debug-logging player did not share with its peer")
+        ok = False
+
+    categories = {}
+    glib_lines = []
+    leaks = []
+    peer_address = re.compile("|".join(re.escape(ip) + r"\b"
+                                       for ip in sw.net.ips[:2]) +
+                              r"|candidate:|a=candidate")
+    with open(log_path, errors="replace") as f:
+        err = f.read()
+    # GLib prints debug, info and messages on stdout, the rest on stderr
+    for text in (err, out):
+        level = cat = None
+        for line in text.splitlines():
+            if GLIB_ANY_LINE.search(line):
+                if GLIB_LINE.search(line):
+                    glib_lines.append(line)
+                level = cat = None
+                continue
+            m = GST_LINE.match(line)
+            if m:
+                level, cat = m.groups()
+                if cat.startswith("p2pcdn-"):
+                    categories[cat] = categories.get(cat, 0) + 1
+            # a line of a multi-line message (an SDP) counts at its level
+            if cat and cat.startswith("p2pcdn-") and \
+                    level in ADDRESS_LEVELS and peer_address.search(line):
+                leaks.append(line)
+    print("categories: " + ", ".join("%s %d" % kv
+                                     for kv in sorted(categories.items())))
+    if len(categories) < 6:
+        print("FAIL: lines from %d p2pcdn-* categories, at least 6 expected"
+              % len(categories))
+        ok = False
+    if glib_lines:
+        print("FAIL: %d lines through GLib log domains of ours, e.g.\n  %s"
+              % (len(glib_lines), "\n  ".join(glib_lines[:5])))
+        ok = False
+    if leaks:
+        print("FAIL: peer addresses above DEBUG level, e.g.\n  %s"
+              % "\n  ".join(leaks[:5]))
+        ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -275,7 +360,7 @@ def main():
                     help="make-content.sh: generates (once) and prints the "
                     "content directory")
     ap.add_argument("--scenario", choices=["three-players", "peer-leaves",
-                                           "live"],
+                                           "live", "debug-log"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
@@ -297,13 +382,16 @@ def main():
                   "--ignore-scripts bittorrent-tracker)")
             return SKIP
 
-    sw = Swarm(args, 2 if args.scenario == "peer-leaves" else 3)
+    sw = Swarm(args, 2 if args.scenario in ("peer-leaves", "debug-log")
+               else 3)
     try:
         sw.start_servers()
         if args.scenario == "three-players":
             ok = scenario_three_players(sw)
         elif args.scenario == "live":
             ok = scenario_live(sw)
+        elif args.scenario == "debug-log":
+            ok = scenario_debug_log(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:
