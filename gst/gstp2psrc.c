@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "p2p-manager.h"
+#include "p2p-swarm-settings.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_p2p_src_debug);
 #define GST_CAT_DEFAULT gst_p2p_src_debug
@@ -81,8 +82,11 @@ enum
   N_PROPS
 };
 
-/* Manager settings an element may carry: applied to the manager it uses
- * when it starts, so that gst-launch users can reach them. */
+/* Manager settings an element may carry.  The per-stream ones
+ * (p2p_swarm_settings_has_property()) travel with the element's requests
+ * and apply to the stream whose manifest it loads, not to other pipelines;
+ * the per-process ones (cache-size, upload-rate) are applied to the manager
+ * it uses when it starts. */
 static const gchar *const manager_props[] = {
   "trackers", "stun-server", "turn-server", "max-peers", "upload-rate",
   "peer-upload-rate", "cache-size", "upload", "p2p",
@@ -514,6 +518,9 @@ gst_p2p_src_configure_manager (GstP2pSrc * self)
   for (guint i = 0; i < G_N_ELEMENTS (manager_props); i++) {
     GValue v = G_VALUE_INIT;
 
+    if (p2p_swarm_settings_has_property (manager_props[i]))
+      continue;
+
     GST_OBJECT_LOCK (self);
     if (G_IS_VALUE (&priv->manager_values[i])) {
       g_value_init (&v, G_VALUE_TYPE (&priv->manager_values[i]));
@@ -722,6 +729,15 @@ make_request_options (GstP2pSrc * self)
   o = p2p_http_options_copy (priv->opts);
   g_free (o->uri);
   o->uri = g_strdup (priv->http_location);
+  for (guint i = 0; i < G_N_ELEMENTS (manager_props); i++) {
+    if (!G_IS_VALUE (&priv->manager_values[i])
+        || !p2p_swarm_settings_has_property (manager_props[i]))
+      continue;
+    if (!o->swarm_settings)
+      o->swarm_settings = gst_structure_new_empty (P2P_SWARM_SETTINGS_NAME);
+    gst_structure_set_value (o->swarm_settings, manager_props[i],
+        &priv->manager_values[i]);
+  }
   GST_OBJECT_UNLOCK (self);
 
   ua = g_string_new (o->user_agent ? o->user_agent : "");
@@ -1162,9 +1178,12 @@ gst_p2p_src_class_init (GstP2pSrcClass * klass)
       GParamSpec *m = g_object_class_find_property (mclass, manager_props[i]);
       GParamSpec *p;
 
+      /* a string list cannot be set from gst-launch 1.22: the element
+       * takes the environment variable's comma separated form */
       if (G_IS_PARAM_SPEC_BOXED (m))
-        p = g_param_spec_boxed (m->name, g_param_spec_get_nick (m),
-            g_param_spec_get_blurb (m), m->value_type,
+        p = g_param_spec_string (m->name, g_param_spec_get_nick (m),
+            "WebTorrent tracker URLs (ws:// or wss://), comma separated; "
+            "empty = no peers (default: $P2PCDN_TRACKERS)", NULL,
             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
       else if (G_IS_PARAM_SPEC_STRING (m))
         p = g_param_spec_string (m->name, g_param_spec_get_nick (m),

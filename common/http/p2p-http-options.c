@@ -44,6 +44,8 @@ p2p_http_options_copy (const P2pHttpOptions * src)
       g_object_ref (src->tls_interaction) : NULL;
   o->scheme_prefix = g_strdup (src->scheme_prefix);
   o->swarm_id = g_strdup (src->swarm_id);
+  o->swarm_settings = src->swarm_settings ?
+      gst_structure_copy (src->swarm_settings) : NULL;
   return o;
 }
 
@@ -68,6 +70,8 @@ p2p_http_options_free (P2pHttpOptions * o)
   g_clear_object (&o->tls_interaction);
   g_free (o->scheme_prefix);
   g_free (o->swarm_id);
+  if (o->swarm_settings)
+    gst_structure_free (o->swarm_settings);
   g_free (o);
 }
 

@@ -89,6 +89,22 @@ class Swarm:
         env.pop("G_MESSAGES_DEBUG", None)
         self.env = env
 
+    def start_tracker(self, port):
+        tracker = self.procs.start(self.net.hub, [
+            os.path.join(self.args.build, "tools", "tracker", "p2pcdn-tracker"),
+            "--bind", self.net.hub_ip, "--port", str(port)],
+            stdout=subprocess.PIPE, text=True, env=self.env)
+        wait_line(tracker, "p2pcdn-tracker listening")
+        return "ws://%s:%d" % (self.net.hub_ip, port)
+
+    def pipelines(self, i, argv, env=None):
+        """play-pipelines in player i's namespace."""
+        argv = [os.path.join(self.args.build, "tests", "swarm",
+                             "play-pipelines")] + argv
+        return self.procs.start(self.net.players[i], argv,
+                                stdout=subprocess.PIPE, text=True,
+                                env=env or self.env)
+
     def start_servers(self):
         b = self.args.build
         origin = self.procs.start(self.net.hub, [
@@ -340,6 +356,80 @@ def scenario_debug_log(sw):
     return ok
 
 
+def pipeline_lines(proc, n, timeout=120):
+    """The JSON lines of the first n pipelines of a play-pipelines run."""
+    lines = []
+    end = time.time() + timeout
+    while len(lines) < n and time.time() < end:
+        line = proc.stdout.readline()
+        if line.strip().startswith("{"):
+            lines.append(json.loads(line))
+        elif not line and proc.poll() is not None:
+            break
+    if len(lines) < n:
+        raise RuntimeError("%d of %d pipelines reported by %s" % (
+            len(lines), n, proc.args))
+    return lines
+
+
+def scenario_config(sw):
+    """Per-pipeline settings in one process (docs/architecture.md,
+    "Configuration").  Three streams (distinct URLs of the same content,
+    so distinct swarms); a seeder holds all of them, announcing X and Y on
+    tracker 1 and Z only on tracker 2.  Then one process plays, in order:
+    X with p2p=false, Y with default p2p, Z with trackers=<tracker 2> set
+    on its element after Y's swarm started.  X must come wholly from the
+    origin, Y and Z mostly from the seeder."""
+    t1 = sw.tracker_url
+    t2 = sw.start_tracker(8001)
+    base = "http://%s:8080" % sw.net.hub_ip
+    paths = {"X": "/redirect/0/hls/vod/", "Y": "/hls/vod/",
+             "Z": "/redirect/0/redirect/0/hls/vod/"}
+    uri = {k: "p2phls+" + base + p + "master.m3u8" for k, p in paths.items()}
+    seeder = sw.pipelines(0, [
+        "--linger", "60",
+        uri["X"], "trackers=" + t1, "--",
+        uri["Y"], "trackers=" + t1, "--",
+        uri["Z"], "trackers=" + t2])
+    seeded = pipeline_lines(seeder, 3)
+    ok = all(r["eos"] for r in seeded)
+    if not ok:
+        print("FAIL: the seeder did not play: %s" % seeded)
+        return False
+    time.sleep(0.5)
+    skip = len(read_log(sw.log))
+    # tracker 1 is the process's default; the elements say the rest
+    env = dict(sw.env, P2PCDN_TRACKERS=t1)
+    subject = sw.pipelines(1, [
+        uri["X"], "p2p=false", "--",
+        uri["Y"], "--",
+        uri["Z"], "trackers=" + t2], env=env)
+    reps = pipeline_lines(subject, 3)
+    subject.wait(timeout=10)
+    time.sleep(0.5)
+    entries = [e for e in read_log(sw.log)[skip:]
+               if e.get("remote_host") == sw.net.ips[1]]
+    total = media_bytes([e for e in read_log(sw.log)[:skip]
+                         if e["path"].startswith(paths["Y"])])
+    for name, rep in zip("XYZ", reps):
+        origin = media_bytes([e for e in entries
+                              if e["path"].startswith(paths[name])])
+        print("%s (%s): eos=%s, %d of %d media bytes from the origin" % (
+            name, paths[name], rep["eos"], origin, total))
+        if not rep["eos"]:
+            print("FAIL: %s did not play: %s" % (name, rep["error"]))
+            ok = False
+        if name == "X" and origin < total:
+            print("FAIL: X (p2p=false) took media from peers")
+            ok = False
+        if name in "YZ" and origin > total / 2:
+            print("FAIL: %s took more than half its media from the origin%s"
+                  % (name, " (p2p=false of X leaked into it?)" if name == "Y"
+                     else " (tracker 2 not used?)"))
+            ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -360,7 +450,7 @@ def main():
                     help="make-content.sh: generates (once) and prints the "
                     "content directory")
     ap.add_argument("--scenario", choices=["three-players", "peer-leaves",
-                                           "live", "debug-log"],
+                                           "live", "debug-log", "config"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
@@ -382,7 +472,8 @@ def main():
                   "--ignore-scripts bittorrent-tracker)")
             return SKIP
 
-    sw = Swarm(args, 2 if args.scenario in ("peer-leaves", "debug-log")
+    sw = Swarm(args, 2 if args.scenario in ("peer-leaves", "debug-log",
+                                            "config")
                else 3)
     try:
         sw.start_servers()
@@ -392,6 +483,8 @@ def main():
             ok = scenario_live(sw)
         elif args.scenario == "debug-log":
             ok = scenario_debug_log(sw)
+        elif args.scenario == "config":
+            ok = scenario_config(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:
