@@ -28,7 +28,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_p2p_src_debug);
 
 #define DEFAULT_USER_AGENT "GStreamer p2pcdn {VERSION} "
 #define DEFAULT_IRADIO_MODE TRUE
-#define DEFAULT_SOUP_LOG_LEVEL 1        /* SOUP_LOGGER_LOG_HEADERS */
+#define DEFAULT_SOUP_LOG_LEVEL 2        /* SOUP_LOGGER_LOG_HEADERS, as souphttpsrc */
 #define DEFAULT_COMPRESS FALSE
 #define DEFAULT_KEEP_ALIVE TRUE
 #define DEFAULT_SSL_STRICT TRUE
@@ -750,6 +750,7 @@ make_request_options (GstP2pSrc * self)
     gst_structure_set (o->extra_headers, "icy-metadata", G_TYPE_STRING, "1",
         NULL);
   }
+  o->log_level = priv->log_level;
   o->start = priv->request_position;
   o->stop = priv->stop_position;
   o->blocksize = MAX (gst_base_src_get_blocksize (GST_BASE_SRC (self)), 4096);
@@ -1110,8 +1111,9 @@ gst_p2p_src_class_init (GstP2pSrcClass * klass)
       DEFAULT_IRADIO_MODE);
   g_object_class_install_property (gobject_class, PROP_SOUP_LOG_LEVEL,
       g_param_spec_enum ("http-log-level", "HTTP log level",
-          "Set log level for HTTP requests (logged in the p2phttp debug "
-          "category)", log_level_get_type (), DEFAULT_SOUP_LOG_LEVEL,
+          "Set log level for HTTP requests (logged at TRACE in the "
+          "p2pcdn-http debug category)",
+          log_level_get_type (), DEFAULT_SOUP_LOG_LEVEL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   install_boolean (gobject_class, PROP_COMPRESS, "compress", "Compress",
       "Allow compressed content encodings", DEFAULT_COMPRESS);

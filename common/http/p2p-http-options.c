@@ -78,8 +78,9 @@ p2p_http_options_free (P2pHttpOptions * o)
 gchar *
 p2p_http_options_session_key (const P2pHttpOptions * o)
 {
-  return g_strdup_printf ("timeout=%u proxy=%s ca=%s system-ca=%d db=%p ti=%p",
-      o->timeout, o->proxy ? o->proxy : "", o->ssl_ca_file ? o->ssl_ca_file : "",
-      o->ssl_use_system_ca_file, (gpointer) o->tls_database,
-      (gpointer) o->tls_interaction);
+  return g_strdup_printf ("timeout=%u proxy=%s ca=%s system-ca=%d db=%p ti=%p "
+      "log=%d", o->timeout, o->proxy ? o->proxy : "",
+      o->ssl_ca_file ? o->ssl_ca_file : "", o->ssl_use_system_ca_file,
+      (gpointer) o->tls_database, (gpointer) o->tls_interaction,
+      o->log_level);
 }

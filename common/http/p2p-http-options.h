@@ -44,6 +44,7 @@ typedef struct {
   gboolean ssl_use_system_ca_file;
   GTlsDatabase *tls_database;
   GTlsInteraction *tls_interaction;
+  gint log_level;               /* SoupLoggerLogLevel, 0 = none */
 
   /* swarm level */
   gchar *scheme_prefix;         /* "p2phls+": prefixed to absolute URIs of manifests */

@@ -649,6 +649,7 @@ get_session (P2pManager * self, const P2pHttpOptions * o)
   }
   if (o->tls_interaction)
     soup_session_set_tls_interaction (session, o->tls_interaction);
+  p2p_http_session_set_log_level (session, o->log_level);
   GST_DEBUG_OBJECT (self, "new HTTP session for %s", key);
   g_hash_table_insert (self->sessions, key, session);
   return session;

@@ -430,6 +430,53 @@ def scenario_config(sw):
     return ok
 
 
+def scenario_http_headers(sw):
+    """Every media segment posts souphttpsrc's http-headers message and
+    sticky event, wherever its bytes came from: over HTTP, from the cache
+    (the headers of the response that brought it, kept with it), from a
+    peer (a synthetic set).  One process plays X over HTTP only, X again
+    (from its cache), then Y, which a seeder holds."""
+    base = "http://%s:8080" % sw.net.hub_ip
+    x = "p2phls+%s/redirect/0/hls/vod/master.m3u8" % base
+    y = "p2phls+%s/hls/vod/master.m3u8" % base
+    env = dict(sw.env, P2PCDN_TRACKERS=sw.tracker_url)
+    seeder = sw.pipelines(0, ["--linger", "60", y], env=env)
+    if not pipeline_lines(seeder, 1)[0]["eos"]:
+        print("FAIL: the seeder did not play")
+        return False
+    subject = sw.pipelines(1, [x, "p2p=false", "--", x, "p2p=false", "--", y],
+                           env=env)
+    reps = pipeline_lines(subject, 3)
+    ok = True
+    before = 0
+    for name, rep, want in zip(("X over HTTP", "X again", "Y"), reps,
+                               ("http", "cache", "peer")):
+        stats = rep.get("stats") or {}
+        requests = stats.get("segment-requests", 0) - before
+        before += requests
+        heads = rep["headers"]
+        print("%-11s eos=%s: %d segment requests, http-headers messages %s "
+              "(%d with Content-Type), %d events" % (
+                  name, rep["eos"], requests, heads, rep["typed"],
+                  rep["events"]))
+        if not rep["eos"] or requests == 0:
+            print("FAIL: %s did not play" % name)
+            ok = False
+        if sum(heads.values()) != requests or rep["events"] != requests:
+            print("FAIL: %s: not one http-headers message and event per "
+                  "segment" % name)
+            ok = False
+        if heads.get(want, 0) == 0 or (want != "peer" and
+                                       heads.get(want) != requests):
+            print("FAIL: %s: expected its segments from %s" % (name, want))
+            ok = False
+        if want != "peer" and rep["typed"] != requests:
+            print("FAIL: %s: the HTTP response's headers were not kept"
+                  % name)
+            ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -450,7 +497,8 @@ def main():
                     help="make-content.sh: generates (once) and prints the "
                     "content directory")
     ap.add_argument("--scenario", choices=["three-players", "peer-leaves",
-                                           "live", "debug-log", "config"],
+                                           "live", "debug-log", "config",
+                                           "http-headers"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
@@ -473,7 +521,7 @@ def main():
             return SKIP
 
     sw = Swarm(args, 2 if args.scenario in ("peer-leaves", "debug-log",
-                                            "config")
+                                            "config", "http-headers")
                else 3)
     try:
         sw.start_servers()
@@ -485,6 +533,8 @@ def main():
             ok = scenario_debug_log(sw)
         elif args.scenario == "config":
             ok = scenario_config(sw)
+        elif args.scenario == "http-headers":
+            ok = scenario_http_headers(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:
