@@ -493,7 +493,8 @@ p2p_manager_class_init (P2pManagerClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_CACHE_SIZE,
       g_param_spec_uint64 ("cache-size", "Cache size",
-          "Bytes of segments kept for peers", 0, G_MAXUINT64,
+          "Bytes of segments kept for peers and replays (default: "
+          "$P2PCDN_CACHE_SIZE)", 0, G_MAXUINT64,
           P2P_MANAGER_DEFAULT_CACHE_SIZE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_UPLOAD,
