@@ -135,6 +135,7 @@ typedef struct
   gint64 last_stats_post;
 
   P2pManager *manager;          /* object lock */
+  gboolean configured_source;   /* not made by a demuxer: see start() */
 
   /* request state, stream lock */
   P2pFetch *fetch;              /* also read under the object lock by unlock() */
@@ -587,6 +588,33 @@ gst_p2p_src_set_context (GstElement * element, GstContext * context)
   GST_ELEMENT_CLASS (gst_p2p_src_parent_class)->set_context (element, context);
 }
 
+/* A demuxer makes our element for segments and playlists inside its own
+ * bin, or without any parent (its private downloader).  The source a user
+ * configured (a pipeline's, playbin's) is the other kind. */
+static gboolean
+made_by_demuxer (GstElement * element)
+{
+  GstObject *parent = gst_object_get_parent (GST_OBJECT (element));
+  gboolean demuxer = parent == NULL;
+
+  while (parent && !demuxer) {
+    GstObject *next = gst_object_get_parent (parent);
+
+    if (GST_IS_ELEMENT (parent)) {
+      GstElementFactory *f = gst_element_get_factory (GST_ELEMENT (parent));
+      const gchar *klass = f ? gst_element_factory_get_metadata (f,
+          GST_ELEMENT_METADATA_KLASS) : NULL;
+
+      demuxer = klass && strstr (klass, "Demuxer") != NULL;
+    }
+    gst_object_unref (parent);
+    parent = next;
+  }
+  if (parent)
+    gst_object_unref (parent);
+  return demuxer;
+}
+
 static gboolean
 gst_p2p_src_start (GstBaseSrc * bsrc)
 {
@@ -604,6 +632,7 @@ gst_p2p_src_start (GstBaseSrc * bsrc)
   }
   gst_p2p_src_find_manager (self);
   gst_p2p_src_configure_manager (self);
+  priv->configured_source = !made_by_demuxer (GST_ELEMENT (self));
   return TRUE;
 }
 
@@ -764,6 +793,10 @@ make_request_options (GstP2pSrc * self)
     gst_structure_set_value (o->swarm_settings, manager_props[i].name,
         &priv->manager_values[i]);
   }
+  /* even none set says something: this pipeline wants the defaults for
+   * the stream it loads, whatever an earlier one chose */
+  if (!o->swarm_settings && priv->configured_source)
+    o->swarm_settings = gst_structure_new_empty (P2P_SWARM_SETTINGS_NAME);
   GST_OBJECT_UNLOCK (self);
 
   ua = g_string_new (o->user_agent ? o->user_agent : "");
