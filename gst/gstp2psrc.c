@@ -21,13 +21,14 @@
 #include <string.h>
 
 #include "p2p-manager.h"
+#include "p2p-swarm-settings.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_p2p_src_debug);
 #define GST_CAT_DEFAULT gst_p2p_src_debug
 
 #define DEFAULT_USER_AGENT "GStreamer p2pcdn {VERSION} "
 #define DEFAULT_IRADIO_MODE TRUE
-#define DEFAULT_SOUP_LOG_LEVEL 1        /* SOUP_LOGGER_LOG_HEADERS */
+#define DEFAULT_SOUP_LOG_LEVEL 2        /* SOUP_LOGGER_LOG_HEADERS, as souphttpsrc */
 #define DEFAULT_COMPRESS FALSE
 #define DEFAULT_KEEP_ALIVE TRUE
 #define DEFAULT_SSL_STRICT TRUE
@@ -38,6 +39,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_p2p_src_debug);
 #define DEFAULT_RETRY_BACKOFF_MAX 60.0
 #define DEFAULT_METHOD NULL
 #define DEFAULT_BLOCKSIZE (64 * 1024)
+#define NOENV "; no environment variable"
 
 enum
 {
@@ -81,11 +83,38 @@ enum
   N_PROPS
 };
 
-/* Manager settings an element may carry: applied to the manager it uses
- * when it starts, so that gst-launch users can reach them. */
-static const gchar *const manager_props[] = {
-  "trackers", "stun-server", "turn-server", "max-peers", "upload-rate",
-  "peer-upload-rate", "cache-size", "upload", "p2p",
+/* Manager settings an element may carry.  The per-stream ones
+ * (p2p_swarm_settings_has_property()) travel with the element's requests
+ * and apply to the stream whose manifest it loads, not to other pipelines;
+ * the per-process ones (cache-size, upload-rate) are applied to the manager
+ * it uses when it starts. */
+static const struct
+{
+  const gchar *name;
+  const gchar *blurb;
+} manager_props[] = {
+  /* a string list cannot be set from gst-launch 1.22: the element takes
+   * the environment variable's comma separated form */
+  {"trackers", "WebTorrent tracker URLs (ws:// or wss://), comma separated; "
+        "empty = no peers (per stream; default: $P2PCDN_TRACKERS, else none)"},
+  {"stun-server", "STUN server, stun://host:port (per stream; default: "
+        "$P2PCDN_STUN, else none)"},
+  {"turn-server", "TURN server, turn(s)://user:password@host:port (per "
+        "stream; default: $P2PCDN_TURN, else none)"},
+  {"max-peers", "Peers connected at most in the stream's swarm (per stream; "
+        "default: 20" NOENV ")"},
+  {"upload-rate", "Upload to peers of all swarms together, kbit/s, 0 = no "
+        "cap (per process: sets the manager's, for every pipeline; default: "
+        "0" NOENV ")"},
+  {"peer-upload-rate", "Upload to one peer, kbit/s, 0 = no cap (per "
+        "stream; default: 0" NOENV ")"},
+  {"cache-size", "Bytes of segments kept for peers and replays (per "
+        "process: sets the manager's, for every pipeline; default: "
+        "$P2PCDN_CACHE_SIZE, else 67108864)"},
+  {"upload", "Serve the stream's segments to peers (per stream; default: "
+        "true" NOENV ")"},
+  {"p2p", "Fetch the stream's segments from peers, false = HTTP only (per "
+        "stream; default: false if $P2PCDN_P2P is off or 0, else true)"},
 };
 
 #define STATS_INTERVAL_US (2 * G_USEC_PER_SEC)
@@ -106,6 +135,7 @@ typedef struct
   gint64 last_stats_post;
 
   P2pManager *manager;          /* object lock */
+  gboolean configured_source;   /* not made by a demuxer: see start() */
 
   /* request state, stream lock */
   P2pFetch *fetch;              /* also read under the object lock by unlock() */
@@ -514,6 +544,9 @@ gst_p2p_src_configure_manager (GstP2pSrc * self)
   for (guint i = 0; i < G_N_ELEMENTS (manager_props); i++) {
     GValue v = G_VALUE_INIT;
 
+    if (p2p_swarm_settings_has_property (manager_props[i].name))
+      continue;
+
     GST_OBJECT_LOCK (self);
     if (G_IS_VALUE (&priv->manager_values[i])) {
       g_value_init (&v, G_VALUE_TYPE (&priv->manager_values[i]));
@@ -521,7 +554,8 @@ gst_p2p_src_configure_manager (GstP2pSrc * self)
     }
     GST_OBJECT_UNLOCK (self);
     if (G_IS_VALUE (&v)) {
-      g_object_set_property (G_OBJECT (priv->manager), manager_props[i], &v);
+      g_object_set_property (G_OBJECT (priv->manager), manager_props[i].name,
+          &v);
       g_value_unset (&v);
     }
   }
@@ -554,6 +588,33 @@ gst_p2p_src_set_context (GstElement * element, GstContext * context)
   GST_ELEMENT_CLASS (gst_p2p_src_parent_class)->set_context (element, context);
 }
 
+/* A demuxer makes our element for segments and playlists inside its own
+ * bin, or without any parent (its private downloader).  The source a user
+ * configured (a pipeline's, playbin's) is the other kind. */
+static gboolean
+made_by_demuxer (GstElement * element)
+{
+  GstObject *parent = gst_object_get_parent (GST_OBJECT (element));
+  gboolean demuxer = parent == NULL;
+
+  while (parent && !demuxer) {
+    GstObject *next = gst_object_get_parent (parent);
+
+    if (GST_IS_ELEMENT (parent)) {
+      GstElementFactory *f = gst_element_get_factory (GST_ELEMENT (parent));
+      const gchar *klass = f ? gst_element_factory_get_metadata (f,
+          GST_ELEMENT_METADATA_KLASS) : NULL;
+
+      demuxer = klass && strstr (klass, "Demuxer") != NULL;
+    }
+    gst_object_unref (parent);
+    parent = next;
+  }
+  if (parent)
+    gst_object_unref (parent);
+  return demuxer;
+}
+
 static gboolean
 gst_p2p_src_start (GstBaseSrc * bsrc)
 {
@@ -571,6 +632,7 @@ gst_p2p_src_start (GstBaseSrc * bsrc)
   }
   gst_p2p_src_find_manager (self);
   gst_p2p_src_configure_manager (self);
+  priv->configured_source = !made_by_demuxer (GST_ELEMENT (self));
   return TRUE;
 }
 
@@ -722,6 +784,19 @@ make_request_options (GstP2pSrc * self)
   o = p2p_http_options_copy (priv->opts);
   g_free (o->uri);
   o->uri = g_strdup (priv->http_location);
+  for (guint i = 0; i < G_N_ELEMENTS (manager_props); i++) {
+    if (!G_IS_VALUE (&priv->manager_values[i])
+        || !p2p_swarm_settings_has_property (manager_props[i].name))
+      continue;
+    if (!o->swarm_settings)
+      o->swarm_settings = gst_structure_new_empty (P2P_SWARM_SETTINGS_NAME);
+    gst_structure_set_value (o->swarm_settings, manager_props[i].name,
+        &priv->manager_values[i]);
+  }
+  /* even none set says something: this pipeline wants the defaults for
+   * the stream it loads, whatever an earlier one chose */
+  if (!o->swarm_settings && priv->configured_source)
+    o->swarm_settings = gst_structure_new_empty (P2P_SWARM_SETTINGS_NAME);
   GST_OBJECT_UNLOCK (self);
 
   ua = g_string_new (o->user_agent ? o->user_agent : "");
@@ -734,6 +809,7 @@ make_request_options (GstP2pSrc * self)
     gst_structure_set (o->extra_headers, "icy-metadata", G_TYPE_STRING, "1",
         NULL);
   }
+  o->log_level = priv->log_level;
   o->start = priv->request_position;
   o->stop = priv->stop_position;
   o->blocksize = MAX (gst_base_src_get_blocksize (GST_BASE_SRC (self)), 4096);
@@ -1058,69 +1134,88 @@ gst_p2p_src_class_init (GstP2pSrcClass * klass)
    * Since: 0.1
    */
   install_string (gobject_class, PROP_LOCATION, "location", "Location",
-      "Location to read from", NULL);
+      "Location to read from: p2phls+http(s)://, p2pdash+http(s):// or "
+      "plain http(s):// (default: none" NOENV ")", NULL);
   install_string (gobject_class, PROP_USER_AGENT, "user-agent", "User-Agent",
       "Value of the User-Agent HTTP request header field ({VERSION} is "
-      "replaced; a trailing space appends libsoup's)", DEFAULT_USER_AGENT);
+      "replaced; a trailing space appends libsoup's; default: \""
+      DEFAULT_USER_AGENT "\"" NOENV ")", DEFAULT_USER_AGENT);
   install_boolean (gobject_class, PROP_AUTOMATIC_REDIRECT,
       "automatic-redirect", "automatic-redirect",
-      "Automatically follow HTTP redirects (HTTP Status Code 3xx)", TRUE);
+      "Automatically follow HTTP redirects (HTTP Status Code 3xx; "
+      "default: true" NOENV ")", TRUE);
   install_string (gobject_class, PROP_PROXY, "proxy", "Proxy",
-      "HTTP proxy server URI", NULL);
+      "HTTP proxy server URI (default: $http_proxy, else none)", NULL);
   install_string (gobject_class, PROP_USER_ID, "user-id", "user-id",
-      "HTTP location URI user id for authentication", NULL);
+      "HTTP location URI user id for authentication (default: none"
+      NOENV ")", NULL);
   install_string (gobject_class, PROP_USER_PW, "user-pw", "user-pw",
-      "HTTP location URI user password for authentication", NULL);
+      "HTTP location URI user password for authentication (default: none"
+      NOENV ")", NULL);
   install_string (gobject_class, PROP_PROXY_ID, "proxy-id", "proxy-id",
-      "HTTP proxy URI user id for authentication", NULL);
+      "HTTP proxy URI user id for authentication (default: none" NOENV
+      ")", NULL);
   install_string (gobject_class, PROP_PROXY_PW, "proxy-pw", "proxy-pw",
-      "HTTP proxy URI user password for authentication", NULL);
+      "HTTP proxy URI user password for authentication (default: none"
+      NOENV ")", NULL);
   g_object_class_install_property (gobject_class, PROP_COOKIES,
-      g_param_spec_boxed ("cookies", "Cookies", "HTTP request cookies",
+      g_param_spec_boxed ("cookies", "Cookies", "HTTP request cookies (default: none" NOENV ")",
           G_TYPE_STRV, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   install_boolean (gobject_class, PROP_IS_LIVE, "is-live", "is-live",
-      "Act like a live source", FALSE);
+      "Act like a live source (default: false" NOENV ")", FALSE);
   g_object_class_install_property (gobject_class, PROP_TIMEOUT,
       g_param_spec_uint ("timeout", "timeout",
-          "Value in seconds to timeout a blocking I/O (0 = No timeout).", 0,
+          "Value in seconds to timeout a blocking I/O (0 = No timeout; "
+          "default: 15" NOENV ")", 0,
           3600, DEFAULT_TIMEOUT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_EXTRA_HEADERS,
       g_param_spec_boxed ("extra-headers", "Extra Headers",
-          "Extra headers to append to the HTTP request", GST_TYPE_STRUCTURE,
+          "Extra headers to append to the HTTP request (default: none" NOENV
+          ")", GST_TYPE_STRUCTURE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   install_boolean (gobject_class, PROP_IRADIO_MODE, "iradio-mode",
       "iradio-mode", "Enable internet radio mode (ask server to send shoutcast"
-      "/icecast metadata interleaved with the actual stream data)",
+      "/icecast metadata interleaved with the actual stream data; default: "
+      "true" NOENV ")",
       DEFAULT_IRADIO_MODE);
   g_object_class_install_property (gobject_class, PROP_SOUP_LOG_LEVEL,
       g_param_spec_enum ("http-log-level", "HTTP log level",
-          "Set log level for HTTP requests (logged in the p2phttp debug "
-          "category)", log_level_get_type (), DEFAULT_SOUP_LOG_LEVEL,
+          "Set log level for HTTP requests (logged at TRACE in the "
+          "p2pcdn-http debug category; default: headers" NOENV ")",
+          log_level_get_type (), DEFAULT_SOUP_LOG_LEVEL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   install_boolean (gobject_class, PROP_COMPRESS, "compress", "Compress",
-      "Allow compressed content encodings", DEFAULT_COMPRESS);
+      "Allow compressed content encodings (default: false" NOENV ")",
+      DEFAULT_COMPRESS);
   install_boolean (gobject_class, PROP_KEEP_ALIVE, "keep-alive", "keep-alive",
-      "Use HTTP persistent connections", DEFAULT_KEEP_ALIVE);
+      "Use HTTP persistent connections (default: true" NOENV ")",
+      DEFAULT_KEEP_ALIVE);
   install_boolean (gobject_class, PROP_SSL_STRICT, "ssl-strict", "SSL Strict",
-      "Strict SSL certificate checking", DEFAULT_SSL_STRICT);
+      "Strict SSL certificate checking (default: true" NOENV ")",
+      DEFAULT_SSL_STRICT);
   install_string (gobject_class, PROP_SSL_CA_FILE, "ssl-ca-file",
-      "SSL CA File", "Location of a SSL anchor CA file to use", NULL);
+      "SSL CA File", "Location of a SSL anchor CA file to use (default: "
+      "none" NOENV ")", NULL);
   install_boolean (gobject_class, PROP_SSL_USE_SYSTEM_CA_FILE,
       "ssl-use-system-ca-file", "Use System CA File",
-      "Use system CA file", DEFAULT_SSL_USE_SYSTEM_CA_FILE);
+      "Use system CA file (default: true" NOENV ")",
+      DEFAULT_SSL_USE_SYSTEM_CA_FILE);
   g_object_class_install_property (gobject_class, PROP_TLS_DATABASE,
       g_param_spec_object ("tls-database", "TLS database",
           "TLS database with anchor certificate authorities used to validate "
-          "the server certificate", G_TYPE_TLS_DATABASE,
+          "the server certificate (default: the system's" NOENV ")",
+          G_TYPE_TLS_DATABASE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_TLS_INTERACTION,
       g_param_spec_object ("tls-interaction", "TLS interaction",
           "A GTlsInteraction object to be used when the connection or "
-          "certificate database need to interact with the user.",
+          "certificate database need to interact with the user (default: "
+          "none" NOENV ")",
           G_TYPE_TLS_INTERACTION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_RETRIES,
       g_param_spec_int ("retries", "Retries",
-          "Maximum number of retries until giving up (-1=infinite)", -1,
+          "Maximum number of retries until giving up (-1=infinite; default: "
+          "3" NOENV ")", -1,
           G_MAXINT, DEFAULT_RETRIES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /**
@@ -1133,16 +1228,19 @@ gst_p2p_src_class_init (GstP2pSrcClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_RETRY_BACKOFF_FACTOR,
       g_param_spec_double ("retry-backoff-factor", "Backoff factor",
-          "Exponential retry backoff factor in seconds", 0.0, G_MAXDOUBLE,
+          "Exponential retry backoff factor in seconds (0 = retry at once; "
+          "default: 0" NOENV ")", 0.0, G_MAXDOUBLE,
           DEFAULT_RETRY_BACKOFF_FACTOR,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_RETRY_BACKOFF_MAX,
       g_param_spec_double ("retry-backoff-max", "Maximum retry backoff delay",
-          "Maximum backoff delay in seconds", 0.0, G_MAXDOUBLE,
+          "Maximum backoff delay in seconds (default: 60" NOENV ")", 0.0,
+          G_MAXDOUBLE,
           DEFAULT_RETRY_BACKOFF_MAX,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   install_string (gobject_class, PROP_METHOD, "method", "HTTP method",
-      "The HTTP method to use (GET, HEAD, OPTIONS, etc)", DEFAULT_METHOD);
+      "The HTTP method to use (GET, HEAD, OPTIONS, etc; default: GET"
+      NOENV ")", DEFAULT_METHOD);
   /**
    * GstP2pSrc:swarm-id:
    *
@@ -1152,39 +1250,36 @@ gst_p2p_src_class_init (GstP2pSrcClass * klass)
    * Since: 0.1
    */
   install_string (gobject_class, PROP_SWARM_ID, "swarm-id", "Swarm id",
-      "Swarm identity (default: the manifest URL without its query)", NULL);
+      "Swarm identity of the stream whose manifest this element loads, so "
+      "that one stream under different URLs shares a swarm (per stream; "
+      "default: the manifest URL without its query" NOENV ")", NULL);
 
-  /* The manager's settings, with the manager's own descriptions. */
+  /* The manager's settings: its ranges and defaults, our descriptions. */
   {
     GObjectClass *mclass = g_type_class_ref (P2P_TYPE_MANAGER);
 
     for (guint i = 0; i < G_N_ELEMENTS (manager_props); i++) {
-      GParamSpec *m = g_object_class_find_property (mclass, manager_props[i]);
+      GParamSpec *m = g_object_class_find_property (mclass,
+          manager_props[i].name);
+      const gchar *nick = g_param_spec_get_nick (m);
+      const gchar *blurb = manager_props[i].blurb;
       GParamSpec *p;
 
-      if (G_IS_PARAM_SPEC_BOXED (m))
-        p = g_param_spec_boxed (m->name, g_param_spec_get_nick (m),
-            g_param_spec_get_blurb (m), m->value_type,
-            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-      else if (G_IS_PARAM_SPEC_STRING (m))
-        p = g_param_spec_string (m->name, g_param_spec_get_nick (m),
-            g_param_spec_get_blurb (m), NULL,
+      if (G_IS_PARAM_SPEC_BOXED (m) || G_IS_PARAM_SPEC_STRING (m))
+        p = g_param_spec_string (m->name, nick, blurb, NULL,
             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
       else if (G_IS_PARAM_SPEC_UINT (m))
-        p = g_param_spec_uint (m->name, g_param_spec_get_nick (m),
-            g_param_spec_get_blurb (m), G_PARAM_SPEC_UINT (m)->minimum,
-            G_PARAM_SPEC_UINT (m)->maximum,
+        p = g_param_spec_uint (m->name, nick, blurb,
+            G_PARAM_SPEC_UINT (m)->minimum, G_PARAM_SPEC_UINT (m)->maximum,
             G_PARAM_SPEC_UINT (m)->default_value,
             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
       else if (G_IS_PARAM_SPEC_UINT64 (m))
-        p = g_param_spec_uint64 (m->name, g_param_spec_get_nick (m),
-            g_param_spec_get_blurb (m), G_PARAM_SPEC_UINT64 (m)->minimum,
-            G_PARAM_SPEC_UINT64 (m)->maximum,
+        p = g_param_spec_uint64 (m->name, nick, blurb,
+            G_PARAM_SPEC_UINT64 (m)->minimum, G_PARAM_SPEC_UINT64 (m)->maximum,
             G_PARAM_SPEC_UINT64 (m)->default_value,
             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
       else
-        p = g_param_spec_boolean (m->name, g_param_spec_get_nick (m),
-            g_param_spec_get_blurb (m),
+        p = g_param_spec_boolean (m->name, nick, blurb,
             G_PARAM_SPEC_BOOLEAN (m)->default_value,
             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
       g_object_class_install_property (gobject_class, PROP_TRACKERS + i, p);

@@ -35,6 +35,7 @@ typedef struct {
   P2pCacheSwarm *swarm;
   gint64 id;
   GBytes *data;
+  GstStructure *headers;        /* of the HTTP response, NULL */
   gsize size;
   gboolean live;
   guint pins;
@@ -62,6 +63,8 @@ static void
 p2p_cache_entry_free (P2pCacheEntry * entry)
 {
   g_bytes_unref (entry->data);
+  if (entry->headers)
+    gst_structure_free (entry->headers);
   g_free (entry);
 }
 
@@ -302,6 +305,36 @@ p2p_segment_cache_get (P2pSegmentCache * cache, const gchar * swarm,
 
   entry = p2p_segment_cache_lookup (cache, swarm, id);
   return entry ? g_bytes_ref (entry->data) : NULL;
+}
+
+void
+p2p_segment_cache_set_headers (P2pSegmentCache * cache, const gchar * swarm,
+    gint64 id, const GstStructure * headers)
+{
+  P2pCacheEntry *entry;
+
+  g_return_if_fail (cache != NULL);
+  g_return_if_fail (swarm != NULL);
+
+  entry = p2p_segment_cache_lookup (cache, swarm, id);
+  if (!entry)
+    return;
+  if (entry->headers)
+    gst_structure_free (entry->headers);
+  entry->headers = headers ? gst_structure_copy (headers) : NULL;
+}
+
+GstStructure *
+p2p_segment_cache_get_headers (P2pSegmentCache * cache, const gchar * swarm,
+    gint64 id)
+{
+  P2pCacheEntry *entry;
+
+  g_return_val_if_fail (cache != NULL, NULL);
+  g_return_val_if_fail (swarm != NULL, NULL);
+
+  entry = p2p_segment_cache_lookup (cache, swarm, id);
+  return entry && entry->headers ? gst_structure_copy (entry->headers) : NULL;
 }
 
 gboolean

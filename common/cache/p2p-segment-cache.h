@@ -20,6 +20,7 @@
 #pragma once
 
 #include <glib.h>
+#include <gst/gst.h>
 
 G_BEGIN_DECLS
 
@@ -60,6 +61,13 @@ gboolean p2p_segment_cache_put (P2pSegmentCache * cache, const gchar * swarm,
 /* A new reference, or NULL.  Does not count as playing the segment. */
 GBytes *p2p_segment_cache_get (P2pSegmentCache * cache, const gchar * swarm,
     gint64 id);
+/* The "http-headers" of the response that brought a stored segment, kept
+ * with it (a copy is taken) so that serving it again tells the same; the
+ * getter returns a copy or NULL (segments from peers have none). */
+void p2p_segment_cache_set_headers (P2pSegmentCache * cache,
+    const gchar * swarm, gint64 id, const GstStructure * headers);
+GstStructure *p2p_segment_cache_get_headers (P2pSegmentCache * cache,
+    const gchar * swarm, gint64 id);
 gboolean p2p_segment_cache_contains (P2pSegmentCache * cache,
     const gchar * swarm, gint64 id);
 

@@ -213,6 +213,18 @@ p2p_fetch_set_headers (P2pFetch * fetch, P2pFetchHeaders * headers)
   g_mutex_unlock (&fetch->lock);
 }
 
+GstStructure *
+p2p_fetch_dup_http_headers (P2pFetch * fetch)
+{
+  GstStructure *s = NULL;
+
+  g_mutex_lock (&fetch->lock);
+  if (fetch->have_headers && fetch->headers.http_headers)
+    s = gst_structure_copy (fetch->headers.http_headers);
+  g_mutex_unlock (&fetch->lock);
+  return s;
+}
+
 gboolean
 p2p_fetch_push (P2pFetch * fetch, GBytes * bytes)
 {

@@ -94,6 +94,8 @@ void p2p_fetch_finish (P2pFetch * fetch, GError * error);
 void p2p_fetch_set_resume_func (P2pFetch * fetch, GSourceFunc func,
     gpointer data, GBoxedCopyFunc ref, GDestroyNotify unref);
 gboolean p2p_fetch_is_cancelled (P2pFetch * fetch);
+/* A copy of the "http-headers" structure set so far, or NULL. */
+GstStructure *p2p_fetch_dup_http_headers (P2pFetch * fetch);
 
 void p2p_fetch_headers_clear (P2pFetchHeaders * headers);
 

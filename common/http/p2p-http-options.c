@@ -44,6 +44,8 @@ p2p_http_options_copy (const P2pHttpOptions * src)
       g_object_ref (src->tls_interaction) : NULL;
   o->scheme_prefix = g_strdup (src->scheme_prefix);
   o->swarm_id = g_strdup (src->swarm_id);
+  o->swarm_settings = src->swarm_settings ?
+      gst_structure_copy (src->swarm_settings) : NULL;
   return o;
 }
 
@@ -68,14 +70,17 @@ p2p_http_options_free (P2pHttpOptions * o)
   g_clear_object (&o->tls_interaction);
   g_free (o->scheme_prefix);
   g_free (o->swarm_id);
+  if (o->swarm_settings)
+    gst_structure_free (o->swarm_settings);
   g_free (o);
 }
 
 gchar *
 p2p_http_options_session_key (const P2pHttpOptions * o)
 {
-  return g_strdup_printf ("timeout=%u proxy=%s ca=%s system-ca=%d db=%p ti=%p",
-      o->timeout, o->proxy ? o->proxy : "", o->ssl_ca_file ? o->ssl_ca_file : "",
-      o->ssl_use_system_ca_file, (gpointer) o->tls_database,
-      (gpointer) o->tls_interaction);
+  return g_strdup_printf ("timeout=%u proxy=%s ca=%s system-ca=%d db=%p ti=%p "
+      "log=%d", o->timeout, o->proxy ? o->proxy : "",
+      o->ssl_ca_file ? o->ssl_ca_file : "", o->ssl_use_system_ca_file,
+      (gpointer) o->tls_database, (gpointer) o->tls_interaction,
+      o->log_level);
 }

@@ -44,10 +44,14 @@ typedef struct {
   gboolean ssl_use_system_ca_file;
   GTlsDatabase *tls_database;
   GTlsInteraction *tls_interaction;
+  gint log_level;               /* SoupLoggerLogLevel, 0 = none */
 
   /* swarm level */
   gchar *scheme_prefix;         /* "p2phls+": prefixed to absolute URIs of manifests */
   gchar *swarm_id;              /* NULL = derived from the manifest URL */
+  /* the element's explicit per-stream settings ("p2pcdn-swarm-settings",
+   * see p2p-swarm-settings.h), NULL = none */
+  GstStructure *swarm_settings;
 } P2pHttpOptions;
 
 P2pHttpOptions *p2p_http_options_new (void);

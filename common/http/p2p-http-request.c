@@ -643,6 +643,42 @@ send_request (P2pHttpRequest * req)
   send_after_backoff (req);
 }
 
+static void
+log_printer (SoupLogger * logger, SoupLoggerLogLevel level, char direction,
+    const char *data, gpointer user_data)
+{
+  GST_TRACE ("HTTP session %p: %c %s", user_data, direction, data);
+}
+
+/* Asked per message: nothing is formatted while TRACE is off. */
+static SoupLoggerLogLevel
+log_filter (SoupLogger * logger, SoupMessage * msg, gpointer user_data)
+{
+  if (gst_debug_category_get_threshold (p2p_http_debug) < GST_LEVEL_TRACE)
+    return SOUP_LOGGER_LOG_NONE;
+  return GPOINTER_TO_INT (user_data);
+}
+
+void
+p2p_http_session_set_log_level (SoupSession * session, gint level)
+{
+  SoupLogger *logger;
+
+  GST_DEBUG_CATEGORY_INIT (p2p_http_debug, "p2pcdn-http", 0, "p2pcdn HTTP");
+  if (level <= SOUP_LOGGER_LOG_NONE)
+    return;
+  logger = soup_logger_new (level);
+  /* segments are megabytes: a body is logged up to this */
+  soup_logger_set_max_body_size (logger, 4096);
+  soup_logger_set_request_filter (logger, log_filter,
+      GINT_TO_POINTER (level), NULL);
+  soup_logger_set_response_filter (logger, log_filter,
+      GINT_TO_POINTER (level), NULL);
+  soup_logger_set_printer (logger, log_printer, session, NULL);
+  soup_session_add_feature (session, SOUP_SESSION_FEATURE (logger));
+  g_object_unref (logger);
+}
+
 void
 p2p_http_request_start (SoupSession * session, const P2pHttpOptions * options,
     P2pFetch * fetch, const P2pHttpBodyHooks * hooks)

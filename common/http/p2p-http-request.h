@@ -41,4 +41,8 @@ void p2p_http_request_start (SoupSession * session,
 /* The most a manifest body may be; larger ones fail the request. */
 #define P2P_HTTP_MAX_MANIFEST (16 * 1024 * 1024)
 
+/* souphttpsrc's http-log-level: a SoupLogger on @session writing to the
+ * p2pcdn-http category at TRACE, whenever that level is enabled. */
+void p2p_http_session_set_log_level (SoupSession * session, gint level);
+
 G_END_DECLS

@@ -17,6 +17,8 @@
 #include "p2p-http-request.h"
 #include "p2p-manifest.h"
 #include "p2p-segment-fetch.h"
+#include "p2p-swarm-id.h"
+#include "p2p-swarm-settings.h"
 #include "p2p-webrtc-transport.h"
 
 GST_DEBUG_CATEGORY_STATIC (p2p_manager_debug);
@@ -30,8 +32,11 @@ struct _P2pManager
   GMainContext *context;
   GMainLoop *loop;
 
-  /* configuration, object lock; read on the manager thread when a swarm
-   * starts, so changes apply to swarms started afterwards */
+  /* configuration, object lock.  Per stream (p2p, trackers, ICE servers,
+   * max-peers, peer-upload-rate, upload): defaults for streams whose
+   * manifest came without explicit settings, read when a segment is asked
+   * for, so a change applies to that stream's next swarm.  Per process
+   * (cache-size, upload-rate): applied at once. */
   gchar **trackers;
   gchar *stun_server;
   gchar *turn_server;
@@ -55,8 +60,12 @@ struct _P2pManager
   GHashTable *sessions;         /* session key -> SoupSession */
   P2pManifestRegistry *registry;
   P2pSegmentCache *cache;
-  P2pTransport *transport;      /* created with the first swarm */
-  GPtrArray *tracker_clients;
+  GHashTable *transports;       /* ICE servers key -> P2pTransport */
+  GHashTable *tracker_clients;  /* URL -> P2pTrackerClient, on first use */
+  gboolean no_webrtc;           /* webrtcbin missing: HTTP only */
+  /* swarm id -> the explicit settings ("p2pcdn-swarm-settings") of the
+   * element that last loaded a manifest of that stream */
+  GHashTable *stream_settings;
   P2pTrackerId peer_id;
   GHashTable *swarms;           /* info_hash -> P2pSwarm */
   /* stream and role ("v2-<swarmId>-main") -> P2pPlaybackModel: the
@@ -145,9 +154,12 @@ set_flag (gpointer data)
 static gboolean
 trackers_flushed (P2pManager * self)
 {
-  for (guint i = 0; i < self->tracker_clients->len; i++)
-    if (!p2p_tracker_client_is_flushed (g_ptr_array_index
-            (self->tracker_clients, i)))
+  GHashTableIter it;
+  P2pTrackerClient *client;
+
+  g_hash_table_iter_init (&it, self->tracker_clients);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & client))
+    if (!p2p_tracker_client_is_flushed (client))
       return FALSE;
   return TRUE;
 }
@@ -161,13 +173,16 @@ leave_all (P2pManager * self)
 {
   gboolean late = FALSE;
   GSource *deadline;
+  GHashTableIter it;
+  gpointer value;
 
   self->left = TRUE;
   g_hash_table_remove_all (self->swarms);
-  if (!self->tracker_clients)
+  if (g_hash_table_size (self->tracker_clients) == 0)
     return;
-  for (guint i = 0; i < self->tracker_clients->len; i++)
-    p2p_tracker_client_close (g_ptr_array_index (self->tracker_clients, i));
+  g_hash_table_iter_init (&it, self->tracker_clients);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    p2p_tracker_client_close (value);
   deadline = g_timeout_source_new (LEAVE_TRACKERS_MS);
   g_source_set_callback (deadline, set_flag, &late, NULL);
   g_source_attach (deadline, self->context);
@@ -179,9 +194,10 @@ leave_all (P2pManager * self)
     GST_DEBUG_OBJECT (self, "trackers told we left");
   else
     GST_INFO_OBJECT (self, "trackers did not close in time");
-  if (self->transport && P2P_IS_WEBRTC_TRANSPORT (self->transport))
-    p2p_webrtc_transport_wait_teardowns (P2P_WEBRTC_TRANSPORT
-        (self->transport), LEAVE_PEERS_MS);
+  g_hash_table_iter_init (&it, self->transports);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    if (P2P_IS_WEBRTC_TRANSPORT (value))
+      p2p_webrtc_transport_wait_teardowns (value, LEAVE_PEERS_MS);
 }
 
 static gpointer
@@ -203,6 +219,12 @@ manager_thread (gpointer data)
       (GDestroyNotify) close_swarm);
   self->playback_models = g_hash_table_new_full (g_str_hash, g_str_equal,
       g_free, g_free);
+  self->transports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_object_unref);
+  self->tracker_clients = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, g_object_unref);
+  self->stream_settings = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, (GDestroyNotify) gst_structure_free);
   p2p_tracker_id_generate_peer_id (&self->peer_id, "-PM0203-");
   /* peer counts change without a request: refresh them now and then */
   timer = g_timeout_source_new_seconds (1);
@@ -216,8 +238,9 @@ manager_thread (gpointer data)
   leave_all (self);
   g_hash_table_destroy (self->swarms);
   g_hash_table_destroy (self->playback_models);
-  g_clear_pointer (&self->tracker_clients, g_ptr_array_unref);
-  g_clear_object (&self->transport);
+  g_hash_table_destroy (self->tracker_clients);
+  g_hash_table_destroy (self->transports);
+  g_hash_table_destroy (self->stream_settings);
   /* Let cancelled I/O callbacks run and drop their references. */
   while (g_main_context_iteration (self->context, FALSE));
   g_hash_table_destroy (self->sessions);
@@ -305,6 +328,31 @@ set_cache_size_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Not g_main_context_invoke(): it would run @func here, under our object
+ * lock, while the manager thread has not yet taken its context. */
+static void
+run_on_manager_thread (P2pManager * self, GSourceFunc func)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, func, self, NULL);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static gboolean
+set_upload_rate_cb (gpointer data)
+{
+  P2pManager *self = data;
+  guint kbps;
+
+  GST_OBJECT_LOCK (self);
+  kbps = self->upload_kbps;
+  GST_OBJECT_UNLOCK (self);
+  p2p_rate_limit_set_rate (&self->upload_limit, kbps * 1000ull / 8);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 p2p_manager_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -327,6 +375,7 @@ p2p_manager_set_property (GObject * object, guint prop_id,
       break;
     case PROP_UPLOAD_RATE:
       self->upload_kbps = g_value_get_uint (value);
+      run_on_manager_thread (self, set_upload_rate_cb);
       break;
     case PROP_PEER_UPLOAD_RATE:
       self->peer_upload_kbps = g_value_get_uint (value);
@@ -336,7 +385,7 @@ p2p_manager_set_property (GObject * object, guint prop_id,
       break;
     case PROP_CACHE_SIZE:
       self->cache_size = g_value_get_uint64 (value);
-      g_main_context_invoke (self->context, set_cache_size_cb, self);
+      run_on_manager_thread (self, set_cache_size_cb);
       break;
     case PROP_UPLOAD:
       self->upload = g_value_get_boolean (value);
@@ -444,7 +493,8 @@ p2p_manager_class_init (P2pManagerClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_CACHE_SIZE,
       g_param_spec_uint64 ("cache-size", "Cache size",
-          "Bytes of segments kept for peers", 0, G_MAXUINT64,
+          "Bytes of segments kept for peers and replays (default: "
+          "$P2PCDN_CACHE_SIZE)", 0, G_MAXUINT64,
           P2P_MANAGER_DEFAULT_CACHE_SIZE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_UPLOAD,
@@ -600,6 +650,7 @@ get_session (P2pManager * self, const P2pHttpOptions * o)
   }
   if (o->tls_interaction)
     soup_session_set_tls_interaction (session, o->tls_interaction);
+  p2p_http_session_set_log_level (session, o->log_level);
   GST_DEBUG_OBJECT (self, "new HTTP session for %s", key);
   g_hash_table_insert (self->sessions, key, session);
   return session;
@@ -636,6 +687,12 @@ manifest_transform (const P2pHttpOptions * options, const gchar * final_uri,
     GST_OBJECT_LOCK (self);
     self->manifests_parsed++;
     GST_OBJECT_UNLOCK (self);
+    /* The demuxer's own sources (segments, media playlists) carry no
+     * settings: the stream keeps those of the element that loaded it. */
+    if (options->swarm_settings)
+      g_hash_table_insert (self->stream_settings,
+          p2p_swarm_id_for_manifest (final_uri, options->swarm_id),
+          gst_structure_copy (options->swarm_settings));
     return out;
   }
 
@@ -705,92 +762,135 @@ playback_model_for (P2pManager * self, const gchar * stream_swarm_id)
   return model;
 }
 
-/* The swarm of @info_hash, started on first use; NULL when peer-to-peer is
- * off or no tracker is configured. */
-static P2pSwarm *
-get_swarm (P2pManager * self, const gchar * info_hash,
-    const gchar * stream_swarm_id, gboolean live)
+/* What the stream of @info asks for: the manager's properties, the explicit
+ * settings of the element that loaded its manifest, then the request's own. */
+static void
+resolve_settings (P2pManager * self, const P2pRequestInfo * info,
+    const P2pHttpOptions * options, P2pSwarmSettings * settings)
 {
-  P2pSwarm *swarm = g_hash_table_lookup (self->swarms, info_hash);
-  P2pSwarmConfig config = { 0, };
-  gchar **trackers = NULL, *stun = NULL, *turn = NULL;
-  gboolean p2p;
-
-  if (swarm || self->left)
-    return swarm;
+  gchar *swarm_id = p2p_swarm_id_of_stream (info->stream_swarm_id);
 
   GST_OBJECT_LOCK (self);
-  p2p = self->p2p;
-  if (p2p && self->trackers && self->trackers[0]) {
-    trackers = g_strdupv (self->trackers);
-    stun = g_strdup (self->stun_server);
-    turn = g_strdup (self->turn_server);
-  }
-  config.max_peers = self->max_peers;
-  config.upload = self->upload;
-  config.peer_upload_rate = self->peer_upload_kbps * 1000ull / 8;
-  p2p_rate_limit_set_rate (&self->upload_limit,
-      self->upload_kbps * 1000ull / 8);
+  settings->p2p = self->p2p;
+  settings->trackers = g_strdupv (self->trackers);
+  settings->stun_server = g_strdup (self->stun_server);
+  settings->turn_server = g_strdup (self->turn_server);
+  settings->max_peers = self->max_peers;
+  settings->peer_upload_kbps = self->peer_upload_kbps;
+  settings->upload = self->upload;
   GST_OBJECT_UNLOCK (self);
-  if (!trackers)
-    return NULL;
+  if (swarm_id)
+    p2p_swarm_settings_overlay (settings,
+        g_hash_table_lookup (self->stream_settings, swarm_id));
+  p2p_swarm_settings_overlay (settings, options->swarm_settings);
+  g_free (swarm_id);
+}
 
-  if (!self->transport) {
-    const gchar *turns[] = { turn, NULL };
+/* The WebRTC transport for @settings' ICE servers, made on first use. */
+static P2pTransport *
+get_transport (P2pManager * self, const P2pSwarmSettings * settings)
+{
+  gchar *key = p2p_swarm_settings_ice_key (settings);
+  P2pTransport *transport = g_hash_table_lookup (self->transports, key);
+  const gchar *turns[] = { settings->turn_server, NULL };
+  GError *error = NULL;
+
+  if (transport || self->no_webrtc) {
+    g_free (key);
+    return transport;
+  }
+  transport = p2p_webrtc_transport_new (self->context, &error);
+  if (!transport) {
+    GST_ERROR_OBJECT (self, "no WebRTC transport, HTTP only: %s",
+        error->message);
+    g_clear_error (&error);
+    self->no_webrtc = TRUE;
+    g_free (key);
+    return NULL;
+  }
+  if (!p2p_transport_set_ice_servers (transport, settings->stun_server,
+          settings->turn_server ? turns : NULL, &error)) {
+    GST_WARNING_OBJECT (self, "ICE servers refused: %s", error->message);
+    g_clear_error (&error);
+  }
+  g_hash_table_insert (self->transports, key, transport);
+  return transport;
+}
+
+/* The clients of @urls, one per tracker URL for the whole manager. */
+static GPtrArray *
+get_tracker_clients (P2pManager * self, gchar ** urls)
+{
+  GPtrArray *clients = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; urls[i]; i++) {
+    gchar *url = g_strstrip (g_strdup (urls[i]));
+    P2pTrackerClient *client = g_hash_table_lookup (self->tracker_clients,
+        url);
     GError *error = NULL;
 
-    self->transport = p2p_webrtc_transport_new (self->context, &error);
-    if (!self->transport) {
-      GST_ERROR_OBJECT (self, "no WebRTC transport, HTTP only: %s",
-          error->message);
-      g_clear_error (&error);
-      g_strfreev (trackers);
-      g_free (stun);
-      g_free (turn);
-      GST_OBJECT_LOCK (self);
-      self->p2p = FALSE;
-      GST_OBJECT_UNLOCK (self);
-      return NULL;
-    }
-    if (!p2p_transport_set_ice_servers (self->transport, stun,
-            turn ? turns : NULL, &error)) {
-      GST_WARNING_OBJECT (self, "ICE servers refused: %s", error->message);
-      g_clear_error (&error);
-    }
-    self->tracker_clients = g_ptr_array_new_with_free_func (g_object_unref);
-    for (guint i = 0; trackers[i]; i++) {
-      gchar *url = g_strstrip (trackers[i]);
-
-      P2pTrackerClient *client;
-
-      if (!*url)
-        continue;
+    if (!client && *url) {
       client = p2p_tracker_client_new (url, self->context, &error);
       if (client) {
-        g_ptr_array_add (self->tracker_clients, client);
+        g_hash_table_insert (self->tracker_clients, g_strdup (url), client);
       } else {
         GST_WARNING_OBJECT (self, "tracker %s refused: %s", url,
             error->message);
         g_clear_error (&error);
       }
     }
+    if (client)
+      g_ptr_array_add (clients, g_object_ref (client));
+    g_free (url);
   }
-  g_strfreev (trackers);
-  g_free (stun);
-  g_free (turn);
+  return clients;
+}
 
+/* The swarm of @info, started on first use with the stream's settings;
+ * NULL when peer-to-peer is off for it or it has no tracker. */
+static P2pSwarm *
+get_swarm (P2pManager * self, const P2pRequestInfo * info,
+    const P2pHttpOptions * options)
+{
+  P2pSwarm *swarm;
+  P2pSwarmSettings settings = { 0, };
+  P2pSwarmConfig config = { 0, };
+  P2pTransport *transport;
+  GPtrArray *trackers;
+
+  if (self->left)
+    return NULL;
+  resolve_settings (self, info, options, &settings);
+  /* off for this request's stream; a swarm other pipelines use stays */
+  if (!settings.p2p || !settings.trackers || !settings.trackers[0]) {
+    p2p_swarm_settings_clear (&settings);
+    return NULL;
+  }
+  swarm = g_hash_table_lookup (self->swarms, info->info_hash);
+  if (swarm || !(transport = get_transport (self, &settings))) {
+    p2p_swarm_settings_clear (&settings);
+    return swarm;
+  }
+  trackers = get_tracker_clients (self, settings.trackers);
+
+  config.max_peers = settings.max_peers;
+  config.upload = settings.upload;
+  config.peer_upload_rate = settings.peer_upload_kbps * 1000ull / 8;
   config.stall_timeout_ms = 2000;
   config.offers_per_announce = 5;
   config.max_uploads = P2P_MANAGER_MAX_UPLOADS;
-  config.live = live;
+  config.live = info->live;
   config.consumer_ops = &p2p_segment_fetch_consumer_ops;
   config.upload_limit = &self->upload_limit;
-  config.playback_model = playback_model_for (self, stream_swarm_id);
-  swarm = p2p_swarm_new (info_hash, stream_swarm_id, &self->peer_id, &config,
-      self->transport, self->tracker_clients, self->cache,
+  config.playback_model = playback_model_for (self, info->stream_swarm_id);
+  swarm = p2p_swarm_new (info->info_hash, info->stream_swarm_id,
+      &self->peer_id, &config, transport, trackers, self->cache,
       &self->swarm_live);
-  GST_INFO_OBJECT (self, "joined swarm %s (%s)", info_hash, stream_swarm_id);
-  g_hash_table_insert (self->swarms, g_strdup (info_hash), swarm);
+  GST_INFO_OBJECT (self, "joined swarm %s (%s) through %u trackers",
+      info->info_hash, info->stream_swarm_id, trackers->len);
+  g_hash_table_insert (self->swarms, g_strdup (info->info_hash), swarm);
+  g_ptr_array_unref (trackers);
+  p2p_swarm_settings_clear (&settings);
   return swarm;
 }
 
@@ -828,8 +928,7 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
   req->options = p2p_http_options_copy (job->options);
   req->options->is_segment = TRUE;
   req->fetch = p2p_fetch_ref (job->fetch);
-  req->swarm = get_swarm (self, info->info_hash, info->stream_swarm_id,
-      info->live);
+  req->swarm = get_swarm (self, info, job->options);
   if (req->swarm) {
     p2p_swarm_ref (req->swarm);
     p2p_swarm_set_bandwidth (req->swarm, info->bandwidth);

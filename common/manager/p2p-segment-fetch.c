@@ -62,9 +62,40 @@ finish_cancelled (P2pSegmentRequest * req)
           G_IO_ERROR_CANCELLED, "Cancelled"));
 }
 
+/* souphttpsrc's "http-headers" for a segment served from memory: those of
+ * the HTTP response that brought it when the cache kept them, else a
+ * synthetic set (no request headers, Content-Length only: no HTTP request
+ * was made); "p2pcdn-source" says which path the bytes took. */
+static GstStructure *
+delivery_headers (P2pSegmentRequest * req, guint status, gsize size,
+    const gchar * source)
+{
+  GstStructure *s = p2p_segment_cache_get_headers (req->cache,
+      req->info_hash, req->segment_id);
+
+  if (!s) {
+    GstStructure *request = gst_structure_new_empty ("request-headers");
+    GstStructure *response = gst_structure_new_empty ("response-headers");
+    gchar *length = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+
+    gst_structure_set (response, "Content-Length", G_TYPE_STRING, length,
+        NULL);
+    s = gst_structure_new ("http-headers", "request-headers",
+        GST_TYPE_STRUCTURE, request, "response-headers", GST_TYPE_STRUCTURE,
+        response, NULL);
+    gst_structure_free (request);
+    gst_structure_free (response);
+    g_free (length);
+  }
+  gst_structure_set (s, "uri", G_TYPE_STRING, req->options->uri,
+      "http-status-code", G_TYPE_UINT, status, "p2pcdn-source", G_TYPE_STRING,
+      source, NULL);
+  return s;
+}
+
 /* Delivers a whole segment held in memory as if it were a 200 response. */
 static void
-deliver_bytes (P2pSegmentRequest * req, GBytes * data)
+deliver_bytes (P2pSegmentRequest * req, GBytes * data, const gchar * source)
 {
   P2pFetchHeaders h = { 0, };
 
@@ -74,6 +105,7 @@ deliver_bytes (P2pSegmentRequest * req, GBytes * data)
   }
   h.status = req->options->start > 0 || req->options->stop >= 0 ? 206 : 200;
   h.content_length = g_bytes_get_size (data);
+  h.http_headers = delivery_headers (req, h.status, h.content_length, source);
   h.seekable = TRUE;
   h.final_uri = g_strdup (req->options->uri);
   h.is_segment = TRUE;
@@ -86,6 +118,7 @@ static void
 store (P2pSegmentRequest * req, GBytes * data)
 {
   GError *error = NULL;
+  GstStructure *headers;
 
   if (!p2p_segment_cache_put (req->cache, req->info_hash, req->segment_id,
           data, req->live, &error)) {
@@ -93,6 +126,11 @@ store (P2pSegmentRequest * req, GBytes * data)
         error->message);
     g_error_free (error);
     return;
+  }
+  if ((headers = p2p_fetch_dup_http_headers (req->fetch))) {
+    p2p_segment_cache_set_headers (req->cache, req->info_hash,
+        req->segment_id, headers);
+    gst_structure_free (headers);
   }
   p2p_segment_cache_mark_played (req->cache, req->info_hash, req->segment_id);
   if (req->swarm)
@@ -175,6 +213,8 @@ start_http (P2pSegmentRequest * req)
   tee->copy = g_byte_array_new ();
   tee->requested = g_get_monotonic_time ();
   tee->first_byte = -1;
+  GST_DEBUG ("segment %" G_GINT64_FORMAT " of %s: over HTTP", req->segment_id,
+      req->info_hash);
   if (req->swarm)
     p2p_swarm_set_loading (req->swarm, req->segment_id, TRUE);
   p2p_http_request_start (req->session, req->options, req->fetch, &hooks);
@@ -188,6 +228,10 @@ consumer_deliver (gpointer consumer, GBytes * data, P2pJobSource source)
   P2pSegmentRequest *req = consumer;
   gsize size = g_bytes_get_size (data);
 
+  GST_DEBUG ("segment %" G_GINT64_FORMAT " of %s: %" G_GSIZE_FORMAT
+      " bytes from %s", req->segment_id, req->info_hash, size,
+      source == P2P_JOB_SOURCE_SHARED ? "another request's HTTP fetch" :
+      source == P2P_JOB_SOURCE_MIXED ? "a peer and HTTP" : "a peer");
   p2p_segment_cache_mark_played (req->cache, req->info_hash, req->segment_id);
   switch (source) {
     case P2P_JOB_SOURCE_PEER:
@@ -202,7 +246,8 @@ consumer_deliver (gpointer consumer, GBytes * data, P2pJobSource source)
   }
   /* published before the element can see the end of the segment */
   changed (req);
-  deliver_bytes (req, data);
+  deliver_bytes (req, data, source == P2P_JOB_SOURCE_SHARED ? "http" :
+      source == P2P_JOB_SOURCE_MIXED ? "peer+http" : "peer");
   request_free (req);
 }
 
@@ -307,6 +352,8 @@ p2p_segment_fetch_start (P2pSegmentRequest * req)
       req->segment_id);
 
   if (cached) {
+    GST_DEBUG ("segment %" G_GINT64_FORMAT " of %s: from the cache",
+        req->segment_id, req->info_hash);
     p2p_segment_cache_mark_played (req->cache, req->info_hash,
         req->segment_id);
     req->counters->cache_bytes += g_bytes_get_size (cached);
@@ -314,7 +361,7 @@ p2p_segment_fetch_start (P2pSegmentRequest * req)
     if (req->swarm)
       p2p_swarm_served (req->swarm, req->segment_id, req->duration);
     changed (req);
-    deliver_bytes (req, cached);
+    deliver_bytes (req, cached, "cache");
     g_bytes_unref (cached);
     request_free (req);
     return;

@@ -290,6 +290,37 @@ p2p_swarm_stream_swarm_id (P2pSwarmProfile profile, const gchar * swarm_id,
 }
 
 gchar *
+p2p_swarm_id_for_manifest (const gchar * uri, const gchar * swarm_id)
+{
+  gchar *norm, *out;
+
+  if (swarm_id)
+    return g_strdup (swarm_id);
+  norm = p2p_uri_normalize (uri);
+  out = p2p_uri_strip_query (norm);
+  g_free (norm);
+  return out;
+}
+
+gchar *
+p2p_swarm_id_of_stream (const gchar * stream_swarm_id)
+{
+  const gchar *start = strchr (stream_swarm_id, '-');
+  const gchar *main_end, *secondary_end, *end;
+
+  if (!start)
+    return NULL;
+  start++;
+  /* the swarm id is a URL and may hold either word: the last one counts */
+  main_end = g_strrstr (start, "-main-");
+  secondary_end = g_strrstr (start, "-secondary-");
+  end = main_end;
+  if (secondary_end && (!end || secondary_end > end))
+    end = secondary_end;
+  return end ? g_strndup (start, end - start) : NULL;
+}
+
+gchar *
 p2p_swarm_info_hash (const gchar * stream_swarm_id)
 {
   return p2p_swarm_sha1_base64 (stream_swarm_id, 15);

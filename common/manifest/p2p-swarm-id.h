@@ -38,6 +38,14 @@ gchar *p2p_swarm_identity_string (P2pSwarmProfile profile,
 gchar *p2p_swarm_stream_swarm_id (P2pSwarmProfile profile,
     const gchar * swarm_id, gboolean secondary, const P2pStreamAttrs * attrs);
 
+/* The swarm id a manifest fetched from @uri gets when added to a registry
+ * with @swarm_id (NULL = derived: the normalized URL without its query). */
+gchar *p2p_swarm_id_for_manifest (const gchar * uri, const gchar * swarm_id);
+
+/* The swarm id inside a stream swarm id ("v2-<swarmId>-main-<key>"); NULL
+ * when @stream_swarm_id has no such shape. */
+gchar *p2p_swarm_id_of_stream (const gchar * stream_swarm_id);
+
 /* The 20-character tracker info_hash of a stream swarm id: base64 of the
  * first 15 bytes of its SHA-1. */
 gchar *p2p_swarm_info_hash (const gchar * stream_swarm_id);

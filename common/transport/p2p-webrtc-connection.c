@@ -110,7 +110,9 @@ p2p_webrtc_connection_fail (P2pWebrtcConnection * self, gint code,
   g_autoptr (GError) error = g_error_new (P2P_TRANSPORT_ERROR, code, "%s%s%s",
       what, cause ? ": " : "", cause ? cause->message : "");
 
-  GST_INFO_OBJECT (self->webrtcbin, "failing: %s", error->message);
+  /* the cause may name peer addresses: DEBUG only */
+  GST_INFO_OBJECT (self->webrtcbin, "failing: %s", what);
+  GST_DEBUG_OBJECT (self->webrtcbin, "failing: %s", error->message);
   p2p_peer_connection_backend_closed (P2P_PEER_CONNECTION (self),
       P2P_CLOSE_REASON_FAILED, error);
 }
@@ -573,7 +575,8 @@ p2p_webrtc_connection_route_bus_error (GstMessage * message)
   gst_message_parse_error (message, &event->error, &debug);
   event->text = g_strdup_printf ("Error from %s",
       GST_MESSAGE_SRC_NAME (message));
-  GST_INFO ("%s: %s (%s)", event->text, event->error->message,
+  /* libnice's and the DTLS elements' texts name peer addresses */
+  GST_DEBUG ("%s: %s (%s)", event->text, event->error->message,
       GST_STR_NULL (debug));
   g_free (debug);
   p2p_webrtc_push (queue, p2p_webrtc_connection_on_bus_error_event, event);
@@ -755,7 +758,8 @@ p2p_webrtc_connection_constructed (GObject * object)
     g_signal_emit_by_name (self->webrtcbin, "add-turn-server", turn[i],
         &added);
     if (!added)
-      GST_WARNING_OBJECT (self->webrtcbin, "TURN server %s refused", turn[i]);
+      /* not its URL: it holds the password */
+      GST_WARNING_OBJECT (self->webrtcbin, "TURN server %u refused", i + 1);
   }
 
   g_object_set_qdata_full (G_OBJECT (self->webrtcbin), p2p_webrtc_queue_quark,

@@ -265,6 +265,74 @@ test_scheduling_and_duration (void)
   g_free (url);
 }
 
+static void
+keep_http_log_line (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  if (g_str_equal (gst_debug_category_get_name (category), "p2pcdn-http")
+      && level == GST_LEVEL_TRACE)
+    g_ptr_array_add (user_data, g_strdup (gst_debug_message_get (message)));
+}
+
+static gboolean
+logged (GPtrArray * lines, const gchar * text)
+{
+  for (guint i = 0; i < lines->len; i++)
+    if (strstr (g_ptr_array_index (lines, i), text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+configure_log_minimal (GstElement * src)
+{
+  gst_util_set_object_arg (G_OBJECT (src), "http-log-level", "minimal");
+}
+
+static void
+configure_log_headers (GstElement * src)
+{
+  gst_util_set_object_arg (G_OBJECT (src), "http-log-level", "headers");
+}
+
+static void
+configure_log_none (GstElement * src)
+{
+  gst_util_set_object_arg (G_OBJECT (src), "http-log-level", "none");
+}
+
+/* http-log-level: souphttpsrc's SoupLogger lines, in p2pcdn-http at TRACE. */
+static void
+test_http_log_level (void)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  Run run;
+
+  gst_debug_set_threshold_for_name ("p2pcdn-http", GST_LEVEL_TRACE);
+  gst_debug_add_log_function (keep_http_log_line, lines, NULL);
+
+  run_one ("p2phlssrc", "/bytes/1001", configure_log_none, &run);
+  run_clear (&run);
+  g_assert_false (logged (lines, "GET /bytes/1001"));
+
+  run_one ("p2phlssrc", "/bytes/1002", configure_log_minimal, &run);
+  run_clear (&run);
+  g_assert_true (logged (lines, "> GET /bytes/1002 HTTP/1.1"));
+  g_assert_true (logged (lines, "< HTTP/1.1 200"));
+  g_assert_false (logged (lines, "User-Agent:"));
+
+  run_one ("p2phlssrc", "/bytes/1003", configure_log_headers, &run);
+  run_clear (&run);
+  g_assert_true (logged (lines, "> GET /bytes/1003 HTTP/1.1"));
+  g_assert_true (logged (lines, "> User-Agent: GStreamer p2pcdn"));
+  g_assert_true (logged (lines, "< Content-Length: 1003"));
+
+  gst_debug_remove_log_function (keep_http_log_line);
+  gst_debug_set_threshold_for_name ("p2pcdn-http", GST_LEVEL_NONE);
+  g_ptr_array_unref (lines);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -281,6 +349,7 @@ main (int argc, char **argv)
       test_referer_scheme_stripped);
   g_test_add_func ("/http-properties/http-headers-message",
       test_http_headers_message);
+  g_test_add_func ("/http-properties/http-log-level", test_http_log_level);
   ret = g_test_run ();
   p2p_origin_free (origin);
   return ret;

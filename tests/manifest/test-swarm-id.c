@@ -170,6 +170,33 @@ test_segment_ids (void)
       ==, 0);
 }
 
+/* The manager keys an element's settings by the swarm id of the manifest it
+ * loaded and finds them again from a segment's stream swarm id. */
+static void
+test_swarm_id_round_trip (void)
+{
+  P2pStreamAttrs attrs = { "800000", "avc1.64001f", "320", "240", };
+  const gchar *uri = "http://host:8080/main-secondary-x/master.m3u8?t=1";
+  gchar *swarm_id = p2p_swarm_id_for_manifest (uri, NULL);
+  gchar *stream, *back;
+
+  g_assert_cmpstr (swarm_id, ==,
+      "http://host:8080/main-secondary-x/master.m3u8");
+  for (gint secondary = 0; secondary < 2; secondary++) {
+    stream = p2p_swarm_stream_swarm_id (P2P_SWARM_PROFILE_V2, swarm_id,
+        secondary, &attrs);
+    back = p2p_swarm_id_of_stream (stream);
+    g_assert_cmpstr (back, ==, swarm_id);
+    g_free (back);
+    g_free (stream);
+  }
+  back = p2p_swarm_id_for_manifest (uri, "my-swarm");
+  g_assert_cmpstr (back, ==, "my-swarm");
+  g_free (back);
+  g_assert_null (p2p_swarm_id_of_stream ("no-shape"));
+  g_free (swarm_id);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -180,5 +207,6 @@ main (int argc, char **argv)
       test_v2_normalization);
   g_test_add_func ("/manifest/swarm-id/js-numbers", test_js_numbers);
   g_test_add_func ("/manifest/swarm-id/segment-ids", test_segment_ids);
+  g_test_add_func ("/manifest/swarm-id/round-trip", test_swarm_id_round_trip);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,8 +40,16 @@ def wait_line(proc, prefix, timeout=15):
 
 def report(proc, timeout):
     """The player's JSON report: its last stdout line that parses."""
+    return report_and_output(proc, timeout)[0]
+
+
+def report_and_output(proc, timeout):
     out, _ = proc.communicate(timeout=timeout) if proc.poll() is None \
         else (proc.stdout.read(), None)
+    return parse_report(proc, out), out
+
+
+def parse_report(proc, out):
     for line in reversed(out.splitlines()):
         line = line.strip()
         if line.startswith("{"):
@@ -80,6 +89,22 @@ class Swarm:
         env.pop("G_MESSAGES_DEBUG", None)
         self.env = env
 
+    def start_tracker(self, port):
+        tracker = self.procs.start(self.net.hub, [
+            os.path.join(self.args.build, "tools", "tracker", "p2pcdn-tracker"),
+            "--bind", self.net.hub_ip, "--port", str(port)],
+            stdout=subprocess.PIPE, text=True, env=self.env)
+        wait_line(tracker, "p2pcdn-tracker listening")
+        return "ws://%s:%d" % (self.net.hub_ip, port)
+
+    def pipelines(self, i, argv, env=None):
+        """play-pipelines in player i's namespace."""
+        argv = [os.path.join(self.args.build, "tests", "swarm",
+                             "play-pipelines")] + argv
+        return self.procs.start(self.net.players[i], argv,
+                                stdout=subprocess.PIPE, text=True,
+                                env=env or self.env)
+
     def start_servers(self):
         b = self.args.build
         origin = self.procs.start(self.net.hub, [
@@ -104,7 +129,7 @@ class Swarm:
         self.url = "p2phls+http://%s:8080/hls/vod/master.m3u8" % self.net.hub_ip
         self.tracker_url = "ws://%s:8000" % self.net.hub_ip
 
-    def player(self, i, *extra):
+    def player(self, i, *extra, env=None, stderr=None):
         argv = [os.path.join(self.args.build, "tools", "play", "p2pcdn-play"),
                 "--name", "player%d" % (i + 1), "--trackers", self.tracker_url,
                 "--connection-speed", "100000", "--timeout", "90"]
@@ -115,7 +140,7 @@ class Swarm:
             argv = wrapper.split() + argv
         return self.procs.start(self.net.players[i], argv,
                                 stdout=subprocess.PIPE, text=True,
-                                env=self.env)
+                                env=env or self.env, stderr=stderr)
 
     def close(self):
         self.procs.stop_all()
@@ -255,6 +280,214 @@ def scenario_live(sw):
     return ok
 
 
+# "0:00:01.234567890 12345 0x55d0c0 DEBUG  p2pcdn-swarm file.c:12:func: text"
+GST_LINE = re.compile(r"^\d+:\d+:\d+\.\d+\s+\d+\s+0x[0-9a-f]+\s+([A-Z]+)\s+(\S+)\s")
+# what GLib's default handler prints for a domain of ours: "p2p-swarm-DEBUG:",
+# "(process:12): p2p-tracker-client-WARNING **:", "p2pcdn-tracker-Message:"
+GLIB_LINE = re.compile(r"\bp2p[a-z]*-[a-z-]+-(DEBUG|INFO|Message|WARNING|CRITICAL)\b")
+GLIB_ANY_LINE = re.compile(r"^(\(\S+:\d+\): )?[\w.-]+-(DEBUG|INFO|Message|WARNING|CRITICAL)\b")
+ADDRESS_LEVELS = ("INFO", "FIXME", "WARN", "ERROR")
+
+
+def scenario_debug_log(sw):
+    """A player in a swarm run with GST_DEBUG='p2pcdn*:6' and
+    G_MESSAGES_DEBUG=all: its whole story is in GStreamer debug categories
+    (at least six p2pcdn-* ones), nothing comes out through a GLib log
+    domain of ours, and peer addresses (the players' IPs, ICE candidates)
+    appear only at DEBUG and LOG."""
+    seeder = sw.player(0, "--linger", "40")
+    first = report_line_when_done(seeder)
+    if not first["eos"]:
+        print("FAIL: seeder did not play: %s" % first["error"])
+        return False
+    env = dict(sw.env, GST_DEBUG="p2pcdn*:6", GST_DEBUG_NO_COLOR="1",
+               G_MESSAGES_DEBUG="all")
+    log_path = os.path.join(sw.tmp, "player2.stderr")
+    with open(log_path, "w") as log:
+        rep, out = report_and_output(sw.player(1, env=env, stderr=log), 120)
+    s = rep.get("stats", {})
+    print("leecher: eos=%s, %d bytes from peers, %d over HTTP" % (
+        rep["eos"], s.get("p2p-bytes", 0), s.get("http-bytes", 0)))
+    ok = True
+    if not rep["eos"] or s.get("p2p-bytes", 0) == 0:
+        print("FAIL: the debug-logging player did not share with its peer")
+        ok = False
+
+    categories = {}
+    glib_lines = []
+    leaks = []
+    peer_address = re.compile("|".join(re.escape(ip) + r"\b"
+                                       for ip in sw.net.ips[:2]) +
+                              r"|candidate:|a=candidate")
+    with open(log_path, errors="replace") as f:
+        err = f.read()
+    # GLib prints debug, info and messages on stdout, the rest on stderr
+    for text in (err, out):
+        level = cat = None
+        for line in text.splitlines():
+            if GLIB_ANY_LINE.search(line):
+                if GLIB_LINE.search(line):
+                    glib_lines.append(line)
+                level = cat = None
+                continue
+            m = GST_LINE.match(line)
+            if m:
+                level, cat = m.groups()
+                if cat.startswith("p2pcdn-"):
+                    categories[cat] = categories.get(cat, 0) + 1
+            # a line of a multi-line message (an SDP) counts at its level
+            if cat and cat.startswith("p2pcdn-") and \
+                    level in ADDRESS_LEVELS and peer_address.search(line):
+                leaks.append(line)
+    print("categories: " + ", ".join("%s %d" % kv
+                                     for kv in sorted(categories.items())))
+    if len(categories) < 6:
+        print("FAIL: lines from %d p2pcdn-* categories, at least 6 expected"
+              % len(categories))
+        ok = False
+    if glib_lines:
+        print("FAIL: %d lines through GLib log domains of ours, e.g.\n  %s"
+              % (len(glib_lines), "\n  ".join(glib_lines[:5])))
+        ok = False
+    if leaks:
+        print("FAIL: peer addresses above DEBUG level, e.g.\n  %s"
+              % "\n  ".join(leaks[:5]))
+        ok = False
+    return ok
+
+
+def pipeline_lines(proc, n, timeout=120):
+    """The JSON lines of the first n pipelines of a play-pipelines run."""
+    lines = []
+    end = time.time() + timeout
+    while len(lines) < n and time.time() < end:
+        line = proc.stdout.readline()
+        if line.strip().startswith("{"):
+            lines.append(json.loads(line))
+        elif not line and proc.poll() is not None:
+            break
+    if len(lines) < n:
+        raise RuntimeError("%d of %d pipelines reported by %s" % (
+            len(lines), n, proc.args))
+    return lines
+
+
+def scenario_config(sw):
+    """Per-pipeline settings in one process (docs/architecture.md,
+    "Configuration").  Three streams (distinct URLs of the same content,
+    so distinct swarms); a seeder holds all of them, announcing X and Y on
+    tracker 1 and Z only on tracker 2.  Then one process plays, in order:
+    X with p2p=false (and cache-size=1, a per-process setting: nothing is
+    kept, so a replay cannot come from the cache), Y with default p2p, Z
+    with trackers=<tracker 2> set on its element after Y's swarm started,
+    and X again with no property set.  X must first come wholly from the
+    origin, then Y, Z and X again mostly from the seeder."""
+    t1 = sw.tracker_url
+    t2 = sw.start_tracker(8001)
+    base = "http://%s:8080" % sw.net.hub_ip
+    paths = {"X": "/redirect/0/hls/vod/", "Y": "/hls/vod/",
+             "Z": "/redirect/0/redirect/0/hls/vod/"}
+    uri = {k: "p2phls+" + base + p + "master.m3u8" for k, p in paths.items()}
+    seeder = sw.pipelines(0, [
+        "--linger", "60",
+        uri["X"], "trackers=" + t1, "--",
+        uri["Y"], "trackers=" + t1, "--",
+        uri["Z"], "trackers=" + t2])
+    seeded = pipeline_lines(seeder, 3)
+    ok = all(r["eos"] for r in seeded)
+    if not ok:
+        print("FAIL: the seeder did not play: %s" % seeded)
+        return False
+    time.sleep(0.5)
+    skip = len(read_log(sw.log))
+    total = media_bytes([e for e in read_log(sw.log)
+                         if e["path"].startswith(paths["Y"])])
+    # tracker 1 is the process's default; the elements say the rest
+    env = dict(sw.env, P2PCDN_TRACKERS=t1)
+    runs = [("X", ["p2p=false", "cache-size=1"], "none"), ("Y", [], "most"),
+            ("Z", ["trackers=" + t2], "most"), ("X", [], "most")]
+    argv = []
+    for name, props, _ in runs:
+        argv += (["--"] if argv else []) + [uri[name]] + props
+    subject = sw.pipelines(1, argv, env=env)
+    # where each pipeline's origin requests start in the log
+    starts = []
+    reps = []
+    for _ in runs:
+        starts.append(len(read_log(sw.log)))
+        reps += pipeline_lines(subject, 1)
+    subject.wait(timeout=10)
+    time.sleep(0.5)
+    log = read_log(sw.log)
+    starts[0] = skip
+    for i, ((name, props, want), rep) in enumerate(zip(runs, reps)):
+        end = starts[i + 1] if i + 1 < len(starts) else len(log)
+        origin = media_bytes([e for e in log[starts[i]:end]
+                              if e.get("remote_host") == sw.net.ips[1]
+                              and e["path"].startswith(paths[name])])
+        print("%s %-30s eos=%s, %d of %d media bytes from the origin" % (
+            name, " ".join(props) or "(no property)", rep["eos"], origin,
+            total))
+        if not rep["eos"]:
+            print("FAIL: %s did not play: %s" % (name, rep["error"]))
+            ok = False
+        if want == "none" and origin < total:
+            print("FAIL: %s (p2p=false) took media from peers" % name)
+            ok = False
+        if want == "most" and origin > total / 2:
+            print("FAIL: %s took more than half its media from the origin"
+                  % name)
+            ok = False
+    return ok
+
+
+def scenario_http_headers(sw):
+    """Every media segment posts souphttpsrc's http-headers message and
+    sticky event, wherever its bytes came from: over HTTP, from the cache
+    (the headers of the response that brought it, kept with it), from a
+    peer (a synthetic set).  One process plays X over HTTP only, X again
+    (from its cache), then Y, which a seeder holds."""
+    base = "http://%s:8080" % sw.net.hub_ip
+    x = "p2phls+%s/redirect/0/hls/vod/master.m3u8" % base
+    y = "p2phls+%s/hls/vod/master.m3u8" % base
+    env = dict(sw.env, P2PCDN_TRACKERS=sw.tracker_url)
+    seeder = sw.pipelines(0, ["--linger", "60", y], env=env)
+    if not pipeline_lines(seeder, 1)[0]["eos"]:
+        print("FAIL: the seeder did not play")
+        return False
+    subject = sw.pipelines(1, [x, "p2p=false", "--", x, "p2p=false", "--", y],
+                           env=env)
+    reps = pipeline_lines(subject, 3)
+    ok = True
+    before = 0
+    for name, rep, want in zip(("X over HTTP", "X again", "Y"), reps,
+                               ("http", "cache", "peer")):
+        stats = rep.get("stats") or {}
+        requests = stats.get("segment-requests", 0) - before
+        before += requests
+        heads = rep["headers"]
+        print("%-11s eos=%s: %d segment requests, http-headers messages %s "
+              "(%d with Content-Type), %d events" % (
+                  name, rep["eos"], requests, heads, rep["typed"],
+                  rep["events"]))
+        if not rep["eos"] or requests == 0:
+            print("FAIL: %s did not play" % name)
+            ok = False
+        if sum(heads.values()) != requests or rep["events"] != requests:
+            print("FAIL: %s: not one http-headers message and event per "
+                  "segment" % name)
+            ok = False
+        if heads.get(want, 0) == 0 or (want != "peer" and
+                                       heads.get(want) != requests):
+            print("FAIL: %s: expected its segments from %s" % (name, want))
+            ok = False
+        if want != "peer" and rep["typed"] != requests:
+            print("FAIL: %s: the HTTP response's headers were not kept"
+                  % name)
+            ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -275,7 +508,8 @@ def main():
                     help="make-content.sh: generates (once) and prints the "
                     "content directory")
     ap.add_argument("--scenario", choices=["three-players", "peer-leaves",
-                                           "live"],
+                                           "live", "debug-log", "config",
+                                           "http-headers"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
@@ -297,13 +531,21 @@ def main():
                   "--ignore-scripts bittorrent-tracker)")
             return SKIP
 
-    sw = Swarm(args, 2 if args.scenario == "peer-leaves" else 3)
+    sw = Swarm(args, 2 if args.scenario in ("peer-leaves", "debug-log",
+                                            "config", "http-headers")
+               else 3)
     try:
         sw.start_servers()
         if args.scenario == "three-players":
             ok = scenario_three_players(sw)
         elif args.scenario == "live":
             ok = scenario_live(sw)
+        elif args.scenario == "debug-log":
+            ok = scenario_debug_log(sw)
+        elif args.scenario == "config":
+            ok = scenario_config(sw)
+        elif args.scenario == "http-headers":
+            ok = scenario_http_headers(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:
