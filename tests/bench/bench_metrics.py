@@ -12,6 +12,10 @@ import statistics
 MEDIA = (".ts", ".m4s", ".mp4")
 # exits that are no crash: 0 EOS, 1 no EOS (error, timeout), 143 SIGTERM
 CLEAN_EXITS = (0, 1, 143)
+# A player's first segments come over HTTP before its peer connections open
+# (tracker, offers, ICE, DTLS: a second or two); "after join" counts only the
+# segments first fetched this long after the last player started.
+JOIN_GRACE_S = 4.0
 
 
 def is_media(entry):
@@ -59,6 +63,7 @@ def metrics(run):
     origin_bytes = sum(e["bytes_sent"] for e in media)
     total = sum(consumed(p) for p in players)
     per_path = collections.Counter(e["path"] for e in media)
+    after_join = _after_join(run, media, per_path)
     offload = 1.0 - origin_bytes / total if total else None
     limit = (n - 1) / n if n else None
     reps = [p["report"] for p in players]
@@ -84,7 +89,10 @@ def metrics(run):
         "origin_fetches_per_segment": {
             "mean": (sum(per_path.values()) / len(per_path)) if per_path
             else None,
-            "max": max(per_path.values()) if per_path else None},
+            "max": max(per_path.values()) if per_path else None,
+            "after_join": (sum(after_join.values()) / len(after_join))
+            if after_join else None,
+            "after_join_segments": len(after_join)},
         "stalls": {"sum": sum(stalls), "max": max(stalls, default=None)},
         "stalled_s": {"sum": sum(stalled), "max": max(stalled, default=None)},
         "stalled_at_end": sum(1 for r in reps if r and r["stalled_at_end"]),
@@ -105,6 +113,21 @@ def metrics(run):
     m["criticals"] = sum(1 for lines in m["bad_lines"].values()
                          for line in lines if "CRITICAL" in line)
     return m
+
+
+def _after_join(run, media, per_path):
+    """Origin fetches of the segments first fetched after every player had
+    joined (JOIN_GRACE_S after the last start), per segment path."""
+    players = run["players"]
+    if not players or "t0_monotonic_us" not in run:
+        return {}
+    t0 = run["t0_monotonic_us"]
+    joined = max(_start(p, t0) for p in players) + JOIN_GRACE_S
+    first = {}
+    for e in media:
+        t = (e["timestamp_us"] - t0) / 1e6
+        first[e["path"]] = min(first.get(e["path"], t), t)
+    return {path: n for path, n in per_path.items() if first[path] > joined}
 
 
 def _why_not_eos(player):

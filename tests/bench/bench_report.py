@@ -18,15 +18,16 @@ def _ratio(d):
 
 def one_line(name, mode, k, m):
     return ("%-13s %-4s run%d: eos %d/%d, offload %s, origin fetches/segment "
-            "%s, stalls %d (%.1f s), startup median %s s%s"
+            "%s (after joins %s), stalls %d (%.1f s), startup median %s s%s"
             % (name, mode, k, m["eos"], m["players"],
                _f(m["offload"], "%.3f"),
                _f(m["origin_fetches_per_segment"]["mean"]),
+               _f(m["origin_fetches_per_segment"].get("after_join")),
                m["stalls"]["sum"], m["stalled_s"]["sum"],
                _f(m["startup_s"]["median"]), _ratio(m["startup_s"])))
 
 
-HEADER = ("scenario      mode run  EOS(surv)  offload of-limit  fetch/seg "
+HEADER = ("scenario      mode run  EOS(surv)  offload of-limit  fetch/seg+join "
           "stalls sum/max  stalled-s sum/max  startup-s med/max (xHTTP)  "
           "CPU-s med/max (xHTTP)  RSS-MB med/max (xHTTP)  crash/crit/warn")
 
@@ -37,13 +38,13 @@ def row(name, mode, k, m):
     warn = sum(1 for lines in m["bad_lines"].values() for line in lines
                if "CRITICAL" not in line)
     mb = 1024.0
-    return ("%-13s %-4s %3d  %2d/%-2d(%d/%d)  %6s  %6s    %4s/%-3s  %5d/%-5s     "
+    return ("%-13s %-4s %3d  %2d/%-2d(%d/%d)  %6s  %6s    %4s/%-4s    %5d/%-5s     "
             "%7.1f/%-7s     %5s/%-5s%-7s        %5s/%-5s%-7s     %5s/%-5s%-7s  "
             "%d/%d/%d"
             % (name, mode, k, m["eos"], m["players"], m["survivors_eos"],
                m["survivors"], _f(m["offload"], "%.3f"),
                _f(m["offload_of_limit"], "%.3f"), _f(fps["mean"], "%.1f"),
-               _f(fps["max"], "%d"), m["stalls"]["sum"],
+               _f(fps.get("after_join"), "%.2f"), m["stalls"]["sum"],
                _f(m["stalls"]["max"], "%d"), m["stalled_s"]["sum"],
                _f(m["stalled_s"]["max"], "%.1f"), _f(s["median"]),
                _f(s["max"]), _ratio(s), _f(c["median"], "%.1f"),
