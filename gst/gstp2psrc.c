@@ -78,6 +78,7 @@ enum
   PROP_CACHE_SIZE,
   PROP_UPLOAD,
   PROP_P2P,
+  PROP_SEGMENT_HASHES,
   N_PROPS
 };
 
@@ -85,7 +86,7 @@ enum
  * when it starts, so that gst-launch users can reach them. */
 static const gchar *const manager_props[] = {
   "trackers", "stun-server", "turn-server", "max-peers", "upload-rate",
-  "peer-upload-rate", "cache-size", "upload", "p2p",
+  "peer-upload-rate", "cache-size", "upload", "p2p", "segment-hashes",
 };
 
 #define STATS_INTERVAL_US (2 * G_USEC_PER_SEC)

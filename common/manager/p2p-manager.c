@@ -14,6 +14,7 @@
 
 #include <libsoup/soup.h>
 
+#include "p2p-hash-list.h"
 #include "p2p-http-request.h"
 #include "p2p-manifest.h"
 #include "p2p-segment-fetch.h"
@@ -42,6 +43,7 @@ struct _P2pManager
   guint64 cache_size;
   gboolean upload;
   gboolean p2p;
+  gchar *segment_hashes;        /* URL of the hash list, NULL = none */
 
   /* counters, object lock */
   guint64 requests[P2P_RESOURCE_INDEX + 1];
@@ -62,6 +64,7 @@ struct _P2pManager
   /* stream and role ("v2-<swarmId>-main") -> P2pPlaybackModel: the
    * renditions of a stream share the player's model; tiny, kept */
   GHashTable *playback_models;
+  P2pHashList *hash_list;       /* made with the first swarm that needs it */
   /* the manager thread's copies of the counters above, published under
    * the object lock after each change */
   P2pSegmentCounters seg_live;
@@ -215,6 +218,7 @@ manager_thread (gpointer data)
   g_source_unref (timer);
   leave_all (self);
   g_hash_table_destroy (self->swarms);
+  g_clear_pointer (&self->hash_list, p2p_hash_list_free);
   g_hash_table_destroy (self->playback_models);
   g_clear_pointer (&self->tracker_clients, g_ptr_array_unref);
   g_clear_object (&self->transport);
@@ -242,6 +246,8 @@ apply_env (P2pManager * self)
     self->cache_size = g_ascii_strtoull (v, NULL, 10);
   if ((v = g_getenv ("P2PCDN_P2P")) && *v)
     self->p2p = !g_str_equal (v, "0") && g_ascii_strcasecmp (v, "off") != 0;
+  if ((v = g_getenv ("P2PCDN_SEGMENT_HASHES")) && *v)
+    self->segment_hashes = g_strdup (v);
 }
 
 static void
@@ -273,6 +279,7 @@ p2p_manager_finalize (GObject * object)
   g_strfreev (self->trackers);
   g_free (self->stun_server);
   g_free (self->turn_server);
+  g_free (self->segment_hashes);
   G_OBJECT_CLASS (p2p_manager_parent_class)->finalize (object);
 }
 
@@ -289,6 +296,7 @@ enum
   PROP_CACHE_SIZE,
   PROP_UPLOAD,
   PROP_P2P,
+  PROP_SEGMENT_HASHES,
 };
 
 static gboolean
@@ -344,6 +352,10 @@ p2p_manager_set_property (GObject * object, guint prop_id,
     case PROP_P2P:
       self->p2p = g_value_get_boolean (value);
       break;
+    case PROP_SEGMENT_HASHES:
+      g_free (self->segment_hashes);
+      self->segment_hashes = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -389,6 +401,9 @@ p2p_manager_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_P2P:
       g_value_set_boolean (value, self->p2p);
+      break;
+    case PROP_SEGMENT_HASHES:
+      g_value_set_string (value, self->segment_hashes);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -454,6 +469,12 @@ p2p_manager_class_init (P2pManagerClass * klass)
       g_param_spec_boolean ("p2p", "Peer-to-peer",
           "Fetch segments from peers (off: HTTP only; default: $P2PCDN_P2P)",
           TRUE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_SEGMENT_HASHES,
+      g_param_spec_string ("segment-hashes", "Segment hashes",
+          "http(s) URL of the stream's SHA-256 segment list (PeerTube's "
+          "segments-sha256.json); set: only segments from peers that match "
+          "it are taken (default: $P2PCDN_SEGMENT_HASHES)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   GST_DEBUG_CATEGORY_INIT (p2p_manager_debug, "p2pcdn-manager", 0,
       "p2pcdn swarm manager");
 }
@@ -705,6 +726,49 @@ playback_model_for (P2pManager * self, const gchar * stream_swarm_id)
   return model;
 }
 
+/* Bytes from peers (P2pSwarmCheckFunc): the size and container the
+ * manifest implies, then, with a hash list, its hash.  Unverified peer
+ * bytes are taken only without a list (docs/architecture.md, "Bytes from
+ * peers"). */
+static gboolean
+check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
+    GBytes * data, gint64 expected_size, GError ** error, gpointer user_data)
+{
+  P2pManager *self = user_data;
+  const P2pSegment *seg = p2p_manifest_registry_find_segment (self->registry,
+      stream_swarm_id, segment_id);
+  const P2pSegmentHashes *hashes;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (data, &len);
+
+  if (expected_size < 0 && seg && seg->range_start >= 0 && seg->range_end >= 0)
+    expected_size = seg->range_end - seg->range_start + 1;
+  if (!p2p_segment_check (bytes, len, expected_size, seg && seg->aes128 ?
+          P2P_SEGMENT_CHECK_AES128 : P2P_SEGMENT_CHECK_NONE, error))
+    return FALSE;
+  if (!self->hash_list)
+    return TRUE;
+  hashes = p2p_hash_list_get (self->hash_list);
+  switch (hashes && seg ? p2p_segment_hashes_verify (hashes, seg->uri,
+          seg->range_start, seg->range_end, bytes, len) : P2P_HASH_UNKNOWN) {
+    case P2P_HASH_MATCH:
+      return TRUE;
+    case P2P_HASH_MISMATCH:
+      g_set_error (error, P2P_SEGMENT_CHECK_ERROR,
+          P2P_SEGMENT_CHECK_ERROR_HASH, "SHA-256 differs from %s",
+          p2p_hash_list_get_uri (self->hash_list));
+      return FALSE;
+    default:
+      /* a live list may name it by now */
+      p2p_hash_list_refresh_again (self->hash_list);
+      g_set_error (error, P2P_SEGMENT_CHECK_ERROR,
+          P2P_SEGMENT_CHECK_ERROR_UNVERIFIED, "not in the hash list %s%s",
+          p2p_hash_list_get_uri (self->hash_list), hashes ? "" :
+          " (not loaded)");
+      return FALSE;
+  }
+}
+
 /* The swarm of @info_hash, started on first use; NULL when peer-to-peer is
  * off or no tracker is configured. */
 static P2pSwarm *
@@ -713,7 +777,7 @@ get_swarm (P2pManager * self, const gchar * info_hash,
 {
   P2pSwarm *swarm = g_hash_table_lookup (self->swarms, info_hash);
   P2pSwarmConfig config = { 0, };
-  gchar **trackers = NULL, *stun = NULL, *turn = NULL;
+  gchar **trackers = NULL, *stun = NULL, *turn = NULL, *hashes = NULL;
   gboolean p2p;
 
   if (swarm || self->left)
@@ -721,6 +785,7 @@ get_swarm (P2pManager * self, const gchar * info_hash,
 
   GST_OBJECT_LOCK (self);
   p2p = self->p2p;
+  hashes = g_strdup (self->segment_hashes);
   if (p2p && self->trackers && self->trackers[0]) {
     trackers = g_strdupv (self->trackers);
     stun = g_strdup (self->stun_server);
@@ -732,6 +797,11 @@ get_swarm (P2pManager * self, const gchar * info_hash,
   p2p_rate_limit_set_rate (&self->upload_limit,
       self->upload_kbps * 1000ull / 8);
   GST_OBJECT_UNLOCK (self);
+  /* one list for the process: the first one configured when a swarm
+   * starts */
+  if (trackers && hashes && *hashes && !self->hash_list)
+    self->hash_list = p2p_hash_list_new (hashes);
+  g_free (hashes);
   if (!trackers)
     return NULL;
 
@@ -786,6 +856,8 @@ get_swarm (P2pManager * self, const gchar * info_hash,
   config.consumer_ops = &p2p_segment_fetch_consumer_ops;
   config.upload_limit = &self->upload_limit;
   config.playback_model = playback_model_for (self, stream_swarm_id);
+  config.check_segment = check_peer_segment;
+  config.check_data = self;
   swarm = p2p_swarm_new (info_hash, stream_swarm_id, &self->peer_id, &config,
       self->transport, self->tracker_clients, self->cache,
       &self->swarm_live);
@@ -832,11 +904,17 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
       info->live);
   if (req->swarm)
     p2p_swarm_ref (req->swarm);
+  /* over HTTP like the segment itself: the origin, never peers */
+  if (req->swarm && self->hash_list)
+    p2p_hash_list_refresh (self->hash_list, req->session, req->options,
+        info->live);
   req->cache = self->cache;
   req->info_hash = g_strdup (info->info_hash);
   req->segment_id = seg->id;
   req->expected_size = seg->range_start >= 0 && seg->range_end >= 0 ?
       seg->range_end - seg->range_start + 1 : -1;
+  req->check_flags = seg->aes128 ? P2P_SEGMENT_CHECK_AES128 :
+      P2P_SEGMENT_CHECK_NONE;
   req->live = info->live;
   req->duration = seg->duration;
   req->counters = &self->seg_live;
@@ -950,6 +1028,9 @@ p2p_manager_get_stats (P2pManager * self)
       "segments-uploaded", G_TYPE_UINT64, self->swarm_counters.uploads,
       "p2p-failures", G_TYPE_UINT64, self->seg.p2p_failures,
       "peers-dropped", G_TYPE_UINT64, self->swarm_counters.peers_dropped,
+      "bad-peer-segments", G_TYPE_UINT64,
+      self->swarm_counters.bad_peer_segments,
+      "banned-peers", G_TYPE_UINT64, self->swarm_counters.banned_peers,
       "manifest-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_MANIFEST],
       "init-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_INIT],
       "segment-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_SEGMENT],

@@ -598,29 +598,34 @@ p2p_scheduler_peer_progress (P2pScheduler * s, gpointer peer,
   check_transfer (s, job);
 }
 
-void
+P2pSchedCheck
 p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
     GBytes * data, gboolean strike)
 {
   PeerRec *rec = g_hash_table_lookup (s->peers, peer);
   Job *job = rec ? rec->job : NULL;
   gint64 t = now (s);
+  P2pSchedCheck verdict = P2P_SCHED_CHECK_OK;
 
   if (!job || job->id != segment_id)
-    return;
+    return P2P_SCHED_CHECK_OK;
   job->peer = NULL;
   rec->job = NULL;
   job->state = JOB_NEW;
-  if (data && s->ops.check (segment_id, data, job->expected_size,
-          s->user_data)) {
+  if (data)
+    verdict = s->ops.check (segment_id, data, job->expected_size,
+        s->user_data);
+  if (data && verdict == P2P_SCHED_CHECK_OK) {
     p2p_peer_stats_add_transfer (&rec->stats, g_bytes_get_size (data),
         job->started, job->first_byte >= 0 ? job->first_byte : t, t);
     job_complete (s, job, data, P2P_JOB_SOURCE_PEER);
   } else {
-    if (data || strike)
+    gboolean blamed = strike || verdict == P2P_SCHED_CHECK_WRONG;
+
+    if (blamed)
       p2p_peer_stats_add_strike (&rec->stats, t);
     /* absent: it holds it but is busy uploading (or lost it), for every
-     * job a little while; failed: not for this segment */
+     * job a little while; failed or unverifiable: not for this segment */
     if (data || strike)
       refuse (job, rec, NO_DEADLINE);
     else
@@ -629,6 +634,7 @@ p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
   }
   try_prefetch (s);
   reschedule (s);
+  return verdict;
 }
 
 void
@@ -740,7 +746,8 @@ p2p_scheduler_range_done (P2pScheduler * s, gint64 segment_id, guint token,
   bytes = g_byte_array_free_to_bytes (whole);
   g_clear_pointer (&job->partial, g_bytes_unref);
   if ((job->total < 0 || (gint64) g_bytes_get_size (bytes) == job->total)
-      && s->ops.check (segment_id, bytes, job->expected_size, s->user_data))
+      && s->ops.check (segment_id, bytes, job->expected_size,
+          s->user_data) == P2P_SCHED_CHECK_OK)
     job_complete (s, job, bytes, P2P_JOB_SOURCE_MIXED);
   else
     job_go_http (s, job);

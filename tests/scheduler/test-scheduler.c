@@ -102,11 +102,12 @@ f_have (gint64 id, gpointer u)
   return g_hash_table_contains (((Env *) u)->cache, &id);
 }
 
-static gboolean
+static P2pSchedCheck
 f_check (gint64 id, GBytes * data, gint64 expected, gpointer u)
 {
   return g_bytes_get_size (data) > 0 && (expected < 0
-      || (gint64) g_bytes_get_size (data) == expected);
+      || (gint64) g_bytes_get_size (data) == expected) ?
+      P2P_SCHED_CHECK_OK : P2P_SCHED_CHECK_WRONG;
 }
 
 static void
