@@ -64,7 +64,7 @@ struct _P2pManager
   /* stream and role ("v2-<swarmId>-main") -> P2pPlaybackModel: the
    * renditions of a stream share the player's model; tiny, kept */
   GHashTable *playback_models;
-  P2pHashList *hash_list;       /* made with the first swarm that needs it */
+  GHashTable *hash_lists;       /* resolved URL -> P2pHashList */
   /* the manager thread's copies of the counters above, published under
    * the object lock after each change */
   P2pSegmentCounters seg_live;
@@ -90,6 +90,10 @@ static P2pManager *default_manager;     /* never released */
  * channel closes may take to go out, at most. */
 #define LEAVE_TRACKERS_MS 1000
 #define LEAVE_PEERS_MS 1000
+/* Segment hash lists held at once: one a rendition (a relative
+ * segment-hashes URL), a few renditions a stream, a few streams a
+ * process; a manifest cannot make us fetch and keep more. */
+#define MAX_HASH_LISTS 32
 
 typedef struct {
   P2pManager *manager;
@@ -204,6 +208,8 @@ manager_thread (gpointer data)
   self->cache = p2p_segment_cache_new (cache_size);
   self->swarms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify) close_swarm);
+  self->hash_lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) p2p_hash_list_free);
   self->playback_models = g_hash_table_new_full (g_str_hash, g_str_equal,
       g_free, g_free);
   p2p_tracker_id_generate_peer_id (&self->peer_id, "-PM0203-");
@@ -218,7 +224,7 @@ manager_thread (gpointer data)
   g_source_unref (timer);
   leave_all (self);
   g_hash_table_destroy (self->swarms);
-  g_clear_pointer (&self->hash_list, p2p_hash_list_free);
+  g_hash_table_destroy (self->hash_lists);
   g_hash_table_destroy (self->playback_models);
   g_clear_pointer (&self->tracker_clients, g_ptr_array_unref);
   g_clear_object (&self->transport);
@@ -730,6 +736,36 @@ playback_model_for (P2pManager * self, const gchar * stream_swarm_id)
  * manifest implies, then, with a hash list, its hash.  Unverified peer
  * bytes are taken only without a list (docs/architecture.md, "Bytes from
  * peers"). */
+/* The hash list of the segment at @segment_uri: the segment-hashes URL,
+ * resolved against the segment's URI when relative (PeerTube keeps one
+ * list next to each rendition's files, whose names repeat across
+ * renditions).  NULL when none is configured, or too many are in use. */
+static P2pHashList *
+hash_list_for (P2pManager * self, const gchar * segment_uri)
+{
+  gchar *ref, *url;
+  P2pHashList *list;
+
+  GST_OBJECT_LOCK (self);
+  ref = g_strdup (self->segment_hashes);
+  GST_OBJECT_UNLOCK (self);
+  if (!ref || !*ref) {
+    g_free (ref);
+    return NULL;
+  }
+  url = gst_uri_join_strings (segment_uri, ref);
+  g_free (ref);
+  if (!url)
+    return NULL;
+  list = g_hash_table_lookup (self->hash_lists, url);
+  if (!list && g_hash_table_size (self->hash_lists) < MAX_HASH_LISTS) {
+    list = p2p_hash_list_new (url);
+    g_hash_table_insert (self->hash_lists, g_strdup (url), list);
+  }
+  g_free (url);
+  return list;
+}
+
 static gboolean
 check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
     GBytes * data, gint64 expected_size, GError ** error, gpointer user_data)
@@ -738,6 +774,8 @@ check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
   const P2pSegment *seg = p2p_manifest_registry_find_segment (self->registry,
       stream_swarm_id, segment_id);
   const P2pSegmentHashes *hashes;
+  P2pHashList *list;
+  gboolean configured;
   gsize len;
   const guint8 *bytes = g_bytes_get_data (data, &len);
 
@@ -746,9 +784,18 @@ check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
   if (!p2p_segment_check (bytes, len, expected_size, seg && seg->aes128 ?
           P2P_SEGMENT_CHECK_AES128 : P2P_SEGMENT_CHECK_NONE, error))
     return FALSE;
-  if (!self->hash_list)
+  GST_OBJECT_LOCK (self);
+  configured = self->segment_hashes && *self->segment_hashes;
+  GST_OBJECT_UNLOCK (self);
+  if (!configured)
     return TRUE;
-  hashes = p2p_hash_list_get (self->hash_list);
+  list = seg ? hash_list_for (self, seg->uri) : NULL;
+  if (!list) {
+    g_set_error_literal (error, P2P_SEGMENT_CHECK_ERROR,
+        P2P_SEGMENT_CHECK_ERROR_UNVERIFIED, "no hash list for it");
+    return FALSE;
+  }
+  hashes = p2p_hash_list_get (list);
   switch (hashes && seg ? p2p_segment_hashes_verify (hashes, seg->uri,
           seg->range_start, seg->range_end, bytes, len) : P2P_HASH_UNKNOWN) {
     case P2P_HASH_MATCH:
@@ -756,14 +803,14 @@ check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
     case P2P_HASH_MISMATCH:
       g_set_error (error, P2P_SEGMENT_CHECK_ERROR,
           P2P_SEGMENT_CHECK_ERROR_HASH, "SHA-256 differs from %s",
-          p2p_hash_list_get_uri (self->hash_list));
+          p2p_hash_list_get_uri (list));
       return FALSE;
     default:
       /* a live list may name it by now */
-      p2p_hash_list_refresh_again (self->hash_list);
+      p2p_hash_list_refresh_again (list);
       g_set_error (error, P2P_SEGMENT_CHECK_ERROR,
           P2P_SEGMENT_CHECK_ERROR_UNVERIFIED, "not in the hash list %s%s",
-          p2p_hash_list_get_uri (self->hash_list), hashes ? "" :
+          p2p_hash_list_get_uri (list), hashes ? "" :
           " (not loaded)");
       return FALSE;
   }
@@ -777,7 +824,7 @@ get_swarm (P2pManager * self, const gchar * info_hash,
 {
   P2pSwarm *swarm = g_hash_table_lookup (self->swarms, info_hash);
   P2pSwarmConfig config = { 0, };
-  gchar **trackers = NULL, *stun = NULL, *turn = NULL, *hashes = NULL;
+  gchar **trackers = NULL, *stun = NULL, *turn = NULL;
   gboolean p2p;
 
   if (swarm || self->left)
@@ -785,7 +832,6 @@ get_swarm (P2pManager * self, const gchar * info_hash,
 
   GST_OBJECT_LOCK (self);
   p2p = self->p2p;
-  hashes = g_strdup (self->segment_hashes);
   if (p2p && self->trackers && self->trackers[0]) {
     trackers = g_strdupv (self->trackers);
     stun = g_strdup (self->stun_server);
@@ -797,11 +843,6 @@ get_swarm (P2pManager * self, const gchar * info_hash,
   p2p_rate_limit_set_rate (&self->upload_limit,
       self->upload_kbps * 1000ull / 8);
   GST_OBJECT_UNLOCK (self);
-  /* one list for the process: the first one configured when a swarm
-   * starts */
-  if (trackers && hashes && *hashes && !self->hash_list)
-    self->hash_list = p2p_hash_list_new (hashes);
-  g_free (hashes);
   if (!trackers)
     return NULL;
 
@@ -888,6 +929,7 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
 {
   P2pSegmentRequest *req = g_new0 (P2pSegmentRequest, 1);
   const P2pSegment *seg = info->segments[0];
+  P2pHashList *hash_list;
   gint64 first_id;
 
   /* live segments that left the window go from the cache */
@@ -905,9 +947,8 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
   if (req->swarm)
     p2p_swarm_ref (req->swarm);
   /* over HTTP like the segment itself: the origin, never peers */
-  if (req->swarm && self->hash_list)
-    p2p_hash_list_refresh (self->hash_list, req->session, req->options,
-        info->live);
+  if (req->swarm && (hash_list = hash_list_for (self, seg->uri)))
+    p2p_hash_list_refresh (hash_list, req->session, req->options, info->live);
   req->cache = self->cache;
   req->info_hash = g_strdup (info->info_hash);
   req->segment_id = seg->id;

@@ -17,6 +17,8 @@ P2P_LOG_CATEGORY (p2p_origin_log, "p2pcdn-origin", "the test origin")
 
 #define MAX_REDIRECTS 1000
 #define MAX_DELAY_MS (10 * 60 * 1000)
+/* asked for in any directory of the content, generated from its files */
+#define SEGMENT_HASHES_FILE "segments-sha256.json"
 
 static void route_path (P2pOrigin * origin, SoupServerMessage * msg,
     const gchar * path, gboolean honour_range);
@@ -183,6 +185,46 @@ serve_template (P2pOrigin * origin, SoupServerMessage * msg,
       p2p_origin_content_type_for_path (path), honour_range);
 }
 
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+/* The hash list p2p-media-loader's PeerTube integration reads
+ * (segments-sha256.json): the SHA-256 of each media file of @dir, by file
+ * name.  Files cut by byte ranges are listed whole only. */
+static GBytes *
+make_segment_hashes (const gchar * dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GString *json = g_string_new ("{");
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    if (g_str_has_suffix (name, ".ts") || g_str_has_suffix (name, ".m4s")
+        || g_str_has_suffix (name, ".mp4") || g_str_has_suffix (name, ".aac"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++) {
+    const gchar *n = g_ptr_array_index (names, i);
+    g_autofree gchar *path = g_build_filename (dir, n, NULL);
+    g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+    g_autofree gchar *sha = NULL;
+
+    if (!mapped)
+      continue;
+    sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+        (const guchar *) g_mapped_file_get_contents (mapped),
+        g_mapped_file_get_length (mapped));
+    g_string_append_printf (json, "%s\"%s\":\"%s\"",
+        json->len > 1 ? "," : "", n, sha);
+  }
+  g_string_append (json, "}");
+  return g_string_free_to_bytes (json);
+}
+
 static void
 serve_static (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
     gboolean honour_range)
@@ -199,6 +241,18 @@ serve_static (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
     return;
   }
   file = g_build_filename (origin->content_dir, decoded, NULL);
+  if (g_str_has_suffix (file, "/" SEGMENT_HASHES_FILE)
+      && !g_file_test (file, G_FILE_TEST_EXISTS)) {
+    g_autofree gchar *dir = g_path_get_dirname (file);
+
+    if (g_file_test (dir, G_FILE_TEST_IS_DIR)) {
+      body = make_segment_hashes (dir);
+      p2p_origin_respond_bytes (msg, body, "application/json", honour_range);
+    } else {
+      p2p_origin_respond_status (msg, SOUP_STATUS_NOT_FOUND);
+    }
+    return;
+  }
   if (!g_file_test (file, G_FILE_TEST_IS_REGULAR)) {
     template = g_strconcat (file, ".in", NULL);
     if (g_file_test (template, G_FILE_TEST_IS_REGULAR))
