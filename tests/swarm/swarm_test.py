@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -104,7 +105,7 @@ class Swarm:
         self.url = "p2phls+http://%s:8080/hls/vod/master.m3u8" % self.net.hub_ip
         self.tracker_url = "ws://%s:8000" % self.net.hub_ip
 
-    def player(self, i, *extra):
+    def player(self, i, *extra, env=None):
         argv = [os.path.join(self.args.build, "tools", "play", "p2pcdn-play"),
                 "--name", "player%d" % (i + 1), "--trackers", self.tracker_url,
                 "--connection-speed", "100000", "--timeout", "90"]
@@ -115,7 +116,18 @@ class Swarm:
             argv = wrapper.split() + argv
         return self.procs.start(self.net.players[i], argv,
                                 stdout=subprocess.PIPE, text=True,
-                                env=self.env)
+                                env=dict(self.env, **(env or {})))
+
+    def bad_peer(self, i, mode):
+        """tests/swarm/p2pcdn-bad-peer in namespace @i, serving wrong
+        bytes of every segment once it printed 'ready'."""
+        p = self.procs.start(self.net.players[i], [
+            os.path.join(self.args.build, "tests", "swarm", "p2pcdn-bad-peer"),
+            "--mode", mode, "--tracker", self.tracker_url, "--timeout", "150",
+            self.url.replace("p2phls+", "")], stdout=subprocess.PIPE,
+            text=True, env=self.env)
+        wait_line(p, "p2pcdn-bad-peer ready", timeout=30)
+        return p
 
     def close(self):
         self.procs.stop_all()
@@ -255,6 +267,74 @@ def scenario_live(sw):
     return ok
 
 
+# A sync player of the 20 s VOD may take this much longer than real time
+# (startup, prerolls) before it counts as stalled.
+STALL_SLACK_S = 10
+VOD_SECONDS = 20
+BAD_MODES = ["corrupt", "truncate", "lie"]
+
+
+def scenario_bad_peers(sw):
+    """Three players with the stream's hash list and three peers serving
+    corrupted, truncated and wrong segments: every player's decoded output
+    is the HTTP-only one, without a stall; each bad peer is banned by whoever
+    took a segment from it (it uploads at most one per player)."""
+    base, _, _ = baseline(sw)
+    n = len(BAD_MODES)
+    bad = [sw.bad_peer(3 + k, mode) for k, mode in enumerate(BAD_MODES)]
+    players = []
+    # --no-hash-list shows what the list is for: the corrupting peer's
+    # bytes pass the container check and reach the decoders
+    env = {} if sw.args.no_hash_list else {
+        "P2PCDN_SEGMENT_HASHES": "segments-sha256.json"}
+    for i in range(3):
+        players.append(sw.player(
+            i, "--sync", "--linger", str(4 * (2 - i) + 2), env=env))
+        time.sleep(3)
+    reps = [report(p, 150) for p in players]
+    for p in bad:
+        p.send_signal(signal.SIGTERM)
+    bad_reps = [report(p, 30) for p in bad]
+    ok = True
+    rejected = banned = 0
+    for rep in reps:
+        s = rep.get("stats", {})
+        rejected += s.get("bad-peer-segments", 0)
+        banned += s.get("banned-peers", 0)
+        print("%-8s eos=%-5s %.1f s | p2p %d B, bad-peer-segments %d, "
+              "banned-peers %d" % (rep["name"], rep["eos"], rep["seconds"],
+                                   s.get("p2p-bytes", 0),
+                                   s.get("bad-peer-segments", 0),
+                                   s.get("banned-peers", 0)))
+        if not rep["eos"]:
+            print("FAIL: %s did not reach EOS: %s" % (rep["name"], rep["error"]))
+            ok = False
+        if (rep["video_sha256"], rep["audio_sha256"]) != \
+                (base["video_sha256"], base["audio_sha256"]):
+            print("FAIL: %s output differs from the HTTP-only run" % rep["name"])
+            ok = False
+        if rep["seconds"] > VOD_SECONDS + STALL_SLACK_S:
+            print("FAIL: %s took %.1f s for %d s of media" % (
+                rep["name"], rep["seconds"], VOD_SECONDS))
+            ok = False
+    for rep in bad_reps:
+        print("bad peer %-8s: %d uploads (%d B), %d connections" % (
+            rep["mode"], rep["uploads"], rep["upload_bytes"],
+            rep["peers_connected"]))
+        if rep["uploads"] > len(players):
+            print("FAIL: the %s peer was not banned after its first segment"
+                  % rep["mode"])
+            ok = False
+    print("bad segments rejected %d, bans %d" % (rejected, banned))
+    if rejected == 0:
+        print("FAIL: no player took a segment from a bad peer: nothing shown")
+        ok = False
+    if banned < rejected:
+        print("FAIL: a bad segment without a ban")
+        ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -275,11 +355,13 @@ def main():
                     help="make-content.sh: generates (once) and prints the "
                     "content directory")
     ap.add_argument("--scenario", choices=["three-players", "peer-leaves",
-                                           "live"],
+                                           "live", "bad-peers"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
     ap.add_argument("--node-modules", default=None)
+    ap.add_argument("--no-hash-list", action="store_true",
+                    help="bad-peers: players without the segment hash list")
     args = ap.parse_args()
 
     if not args.content:
@@ -297,13 +379,16 @@ def main():
                   "--ignore-scripts bittorrent-tracker)")
             return SKIP
 
-    sw = Swarm(args, 2 if args.scenario == "peer-leaves" else 3)
+    n_ns = {"peer-leaves": 2, "bad-peers": 3 + len(BAD_MODES)}
+    sw = Swarm(args, n_ns.get(args.scenario, 3))
     try:
         sw.start_servers()
         if args.scenario == "three-players":
             ok = scenario_three_players(sw)
         elif args.scenario == "live":
             ok = scenario_live(sw)
+        elif args.scenario == "bad-peers":
+            ok = scenario_bad_peers(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:
