@@ -146,6 +146,19 @@ def summary(name, rep, origin_media, total_media):
     return share
 
 
+def played_like(rep, base):
+    """The player reached EOS with the decoded output of the HTTP-only
+    run."""
+    if not rep["eos"]:
+        print("FAIL: %s did not reach EOS: %s" % (rep["name"], rep["error"]))
+        return False
+    if (rep["video_sha256"], rep["audio_sha256"]) != \
+            (base["video_sha256"], base["audio_sha256"]):
+        print("FAIL: %s output differs from the HTTP-only run" % rep["name"])
+        return False
+    return True
+
+
 def baseline(sw):
     """One HTTP-only run: the bytes a player must output, and how many
     media bytes one player fetches."""
@@ -175,13 +188,7 @@ def scenario_three_players(sw):
     for i, rep in enumerate(reps):
         share = summary(rep["name"], rep, media_bytes(entries, sw.net.ips[i]),
                         total_media)
-        if not rep["eos"]:
-            print("FAIL: %s did not reach EOS: %s" % (rep["name"], rep["error"]))
-            ok = False
-        if (rep["video_sha256"], rep["audio_sha256"]) != \
-                (base["video_sha256"], base["audio_sha256"]):
-            print("FAIL: %s output differs from the HTTP-only run" % rep["name"])
-            ok = False
+        ok = played_like(rep, base) and ok
         if i > 0 and share < 0.5:
             print("FAIL: %s took less than half of its media from peers"
                   % rep["name"])
@@ -306,13 +313,7 @@ def scenario_bad_peers(sw):
                                    s.get("p2p-bytes", 0),
                                    s.get("bad-peer-segments", 0),
                                    s.get("banned-peers", 0)))
-        if not rep["eos"]:
-            print("FAIL: %s did not reach EOS: %s" % (rep["name"], rep["error"]))
-            ok = False
-        if (rep["video_sha256"], rep["audio_sha256"]) != \
-                (base["video_sha256"], base["audio_sha256"]):
-            print("FAIL: %s output differs from the HTTP-only run" % rep["name"])
-            ok = False
+        ok = played_like(rep, base) and ok
         if rep["seconds"] > VOD_SECONDS + STALL_SLACK_S:
             print("FAIL: %s took %.1f s for %d s of media" % (
                 rep["name"], rep["seconds"], VOD_SECONDS))
