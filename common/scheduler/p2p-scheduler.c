@@ -581,7 +581,7 @@ p2p_scheduler_peer_announced (P2pScheduler * s, gpointer peer)
   reschedule (s);
 }
 
-void
+gboolean
 p2p_scheduler_peer_progress (P2pScheduler * s, gpointer peer,
     gint64 segment_id, gint64 received, gint64 total)
 {
@@ -589,13 +589,16 @@ p2p_scheduler_peer_progress (P2pScheduler * s, gpointer peer,
   Job *job = rec ? rec->job : NULL;
 
   if (!job || job->id != segment_id)
-    return;
+    return TRUE;
+  if (total > 0 && job->expected_size > 0 && total != job->expected_size)
+    return FALSE;
   if (received > 0 && job->first_byte < 0)
     job->first_byte = now (s);
   job->received = received;
   if (total > 0)
     job->total = total;
   check_transfer (s, job);
+  return TRUE;
 }
 
 P2pSchedCheck

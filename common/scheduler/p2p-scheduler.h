@@ -112,7 +112,10 @@ P2pPeerStats *p2p_scheduler_get_peer_stats (P2pScheduler * sched,
     gpointer peer);
 /* The peer's list of segments changed (or it opened). */
 void p2p_scheduler_peer_announced (P2pScheduler * sched, gpointer peer);
-void p2p_scheduler_peer_progress (P2pScheduler * sched, gpointer peer,
+/* Returns FALSE when the size the peer announced (@total) contradicts what
+ * the manifest says of the segment: the caller drops the peer, whose
+ * bytes are not waited for. */
+gboolean p2p_scheduler_peer_progress (P2pScheduler * sched, gpointer peer,
     gint64 segment_id, gint64 received, gint64 total);
 /* The peer's download ended: @data (whole, unchecked) or NULL; @strike when
  * the failure counts against the peer (a stall, wrong bytes).  Returns what

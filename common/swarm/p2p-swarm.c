@@ -271,10 +271,17 @@ on_peer_progress (P2pPeer * peer, gint64 segment_id, gint64 received,
     gint64 total, gpointer user_data)
 {
   PeerEntry *e = user_data;
+  P2pSwarm *swarm = e->swarm;
 
-  if (e->swarm->sched)
-    p2p_scheduler_peer_progress (e->swarm->sched, e, segment_id, received,
-      total);
+  if (!swarm->sched || p2p_scheduler_peer_progress (swarm->sched, e,
+          segment_id, received, total))
+    return;
+  /* a size the manifest contradicts: wrong whatever follows */
+  GST_WARNING ("swarm %s: segment %" G_GINT64_FORMAT " from peers rejected: "
+      "announced as %" G_GINT64_FORMAT " bytes, not the manifest's size",
+      swarm->info_hash, segment_id, total);
+  swarm->counters->bad_peer_segments++;
+  ban_peer (swarm, e);
 }
 
 static void

@@ -667,6 +667,38 @@ test_bad_peer_banned (Fixture * f, gconstpointer data)
   remote_free (r);
 }
 
+/* R announces in SegmentData a size the manifest contradicts (whole,
+ * well-formed packets, half as many): it is banned then and there, without
+ * waiting for its bytes, and the request goes to HTTP. */
+static void
+test_wrong_size_banned (Fixture * f, gconstpointer data)
+{
+  Remote *r;
+  Link *l;
+  Consumer c5;
+
+  swarm_start (f, NULL);
+  swarm_joined (f);
+  r = remote_new (f, LOW_ID);
+  l = remote_connect (r);
+  WAIT_UNTIL (p2p_swarm_get_peer_count (f->swarm) == 1, WAIT_MS);
+  r->served = make_ts (10);
+  link_announce (l, 5);
+  link_sync (l);
+
+  fetch_ahead (f, &c5, 5, 2.0, 188 * 20);
+  WAIT_UNTIL (answers (&c5) > 0, 3 * WAIT_MS);
+  g_assert_cmpuint (c5.go_http, ==, 1);
+  g_assert_cmpuint (c5.delivered, ==, 0);
+  g_assert_cmpuint (f->counters.bad_peer_segments, ==, 1);
+  g_assert_cmpuint (f->counters.banned_peers, ==, 1);
+  g_assert_cmpuint (p2p_swarm_get_peer_count (f->swarm), ==, 0);
+
+  swarm_stop (f);
+  consumer_clear (&c5);
+  remote_free (r);
+}
+
 #define DIES_DURATION 5.0
 
 /* R dies (process killed) while S downloads from it: nothing says so but
@@ -967,6 +999,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/swarm/bad-peer-banned", Fixture, NULL,
       fixture_setup, test_bad_peer_banned, fixture_teardown);
+  g_test_add ("/swarm/wrong-size-banned", Fixture, NULL,
+      fixture_setup, test_wrong_size_banned, fixture_teardown);
   g_test_add ("/swarm/dies-mid-transfer", Fixture, NULL,
       fixture_setup, test_dies_mid_transfer, fixture_teardown);
   g_test_add ("/swarm/remote-closes-during-upload", Fixture, NULL,
