@@ -86,7 +86,7 @@ parse_range (const gchar * text, gint64 * start, gint64 * end)
 {
   const gchar *dash = strchr (text, '-');
   gchar *first;
-  guint64 a, b;
+  guint64 a = 0, b = 0;
   gboolean ok;
 
   if (!dash)
