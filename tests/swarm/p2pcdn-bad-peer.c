@@ -16,9 +16,12 @@
  *   lie       the next segment's bytes (a valid segment, the wrong one)
  *   oversize  null packets appended
  *
+ * The modes of bad-peer-raw.h abuse the protocol instead (requests with
+ * b > 0, silence, trickling, a reader that stops, malformed commands).
+ *
  * Prints one JSON line when it ends (SIGTERM/SIGINT or --timeout):
  * {"mode": ..., "segments": N, "uploads": N, "upload_bytes": N,
- *  "peers_connected": N}
+ *  "peers_connected": N}, or bad_raw_peer_report()'s.
  */
 #include <gst/gst.h>
 #include <glib-unix.h>
@@ -28,6 +31,7 @@
 #include "p2p-manifest.h"
 #include "p2p-swarm.h"
 #include "p2p-webrtc-transport.h"
+#include "bad-peer-raw.h"
 
 #define TS_PACKET 188
 /* enough for the test content's segments of all renditions */
@@ -157,7 +161,7 @@ quit (gpointer loop)
 static gboolean
 load_rendition (SoupSession * session, P2pManifestRegistry * reg,
     P2pSegmentCache * cache, Mode mode, const gchar * uri, gchar ** info_hash,
-    gchar ** stream_swarm_id, guint * n_segments, GError ** error)
+    gchar ** stream_swarm_id, GArray * ids, GError ** error)
 {
   GBytes *playlist = http_get (session, uri, error);
   GBytes *rewritten;
@@ -207,10 +211,10 @@ load_rendition (SoupSession * session, P2pManifestRegistry * reg,
             bad, FALSE, error))
       g_prefix_error (error, "segment %" G_GINT64_FORMAT ": ", f->id);
     g_bytes_unref (bad);
+    g_array_append_val (ids, f->id);
   }
   for (guint i = 0; i < fetched->len; i++)
     g_bytes_unref (g_array_index (fetched, Fetched, i).data);
-  *n_segments += fetched->len;
   g_array_unref (fetched);
   if (*error == NULL && !*info_hash)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -239,6 +243,8 @@ main (int argc, char **argv)
   GOptionContext *ctx = g_option_context_new ("MASTER-URI");
   GError *error = NULL;
   Mode mode = MODE_CORRUPT;
+  BadRawMode raw_mode;
+  BadRawPeer *raw = NULL;
   gboolean mode_ok = FALSE;
   SoupSession *session;
   P2pManifestRegistry *reg;
@@ -266,7 +272,8 @@ main (int argc, char **argv)
       mode = (Mode) i;
       mode_ok = TRUE;
     }
-  if (!mode_ok) {
+  if (!mode_ok && !(opt_mode && bad_raw_mode_from_name (opt_mode,
+              &raw_mode))) {
     g_printerr ("unknown mode %s\n", opt_mode ? opt_mode : "(none)");
     return 2;
   }
@@ -302,17 +309,29 @@ main (int argc, char **argv)
   g_ptr_array_add (trackers, tracker);
   /* what p2p-media-loader 2.x calls itself */
   p2p_tracker_id_generate_peer_id (&peer_id, "-PM0203-");
+  if (!mode_ok)
+    raw = bad_raw_peer_new (raw_mode, transport, tracker, &peer_id);
 
   for (guint i = 0; i < variants->len; i++) {
     const gchar *uri = g_ptr_array_index (variants, i);
     gchar *info_hash, *stream_swarm_id;
     P2pSwarmConfig config = { 0, };
+    GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
     if (!load_rendition (session, reg, cache, mode, uri, &info_hash,
-            &stream_swarm_id, &n_segments, &error)) {
+            &stream_swarm_id, ids, &error)) {
       g_printerr ("%s: %s\n", uri, error->message);
       return 1;
     }
+    n_segments += ids->len;
+    if (raw) {
+      bad_raw_peer_add_swarm (raw, info_hash, ids);
+      g_array_unref (ids);
+      g_free (info_hash);
+      g_free (stream_swarm_id);
+      continue;
+    }
+    g_array_unref (ids);
     config.max_peers = 20;
     config.upload = TRUE;
     config.stall_timeout_ms = 2000;
@@ -323,8 +342,7 @@ main (int argc, char **argv)
     g_free (info_hash);
     g_free (stream_swarm_id);
   }
-  g_print ("p2pcdn-bad-peer ready: %s, %u segments\n", mode_names[mode],
-      n_segments);
+  g_print ("p2pcdn-bad-peer ready: %s, %u segments\n", opt_mode, n_segments);
 
   g_unix_signal_add (SIGTERM, quit, loop);
   g_unix_signal_add (SIGINT, quit, loop);
@@ -332,11 +350,19 @@ main (int argc, char **argv)
   g_main_loop_run (loop);
 
   g_ptr_array_unref (swarms);
-  g_print ("{\"mode\": \"%s\", \"segments\": %u, \"uploads\": %"
-      G_GUINT64_FORMAT ", \"upload_bytes\": %" G_GUINT64_FORMAT
-      ", \"peers_connected\": %" G_GUINT64_FORMAT "}\n", mode_names[mode],
-      n_segments, counters.uploads, counters.upload_bytes,
-      counters.peers_connected);
+  if (raw) {
+    gchar *report = bad_raw_peer_report (raw);
+
+    g_print ("%s\n", report);
+    g_free (report);
+    bad_raw_peer_free (raw);
+  } else {
+    g_print ("{\"mode\": \"%s\", \"segments\": %u, \"uploads\": %"
+        G_GUINT64_FORMAT ", \"upload_bytes\": %" G_GUINT64_FORMAT
+        ", \"peers_connected\": %" G_GUINT64_FORMAT "}\n", mode_names[mode],
+        n_segments, counters.uploads, counters.upload_bytes,
+        counters.peers_connected);
+  }
   g_ptr_array_unref (trackers);
   g_object_unref (transport);
   p2p_segment_cache_free (cache);

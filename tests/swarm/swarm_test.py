@@ -336,6 +336,65 @@ def scenario_bad_peers(sw):
     return ok
 
 
+ABUSE_MODES = ["b-flood", "stop-reading", "malformed", "oversized-command",
+               "absent", "silent", "trickle"]
+BANNED_MODES = ["malformed", "oversized-command"]
+
+
+def scenario_abusive_peers(sw):
+    """Three players with peers that abuse the protocol: requests with
+    b > 0 by the thousand, a reader that stops, malformed and oversized
+    commands, announcements of segments never sent, silence after
+    SegmentData, one byte a second.  Every player plays what HTTP-only
+    plays without a stall, the later ones still take most of their media
+    from the earlier ones' caches, and the malformed ones are banned."""
+    base, total_media, skip = baseline(sw)
+    modes = sw.args.abuse_modes.split(",")
+    bad = [sw.bad_peer(3 + k, mode) for k, mode in enumerate(modes)]
+    players = []
+    for i in range(3):
+        players.append(sw.player(i, "--sync", "--linger", str(4 * (2 - i) + 2)))
+        time.sleep(3)
+    reps = [report(p, 150) for p in players]
+    time.sleep(0.5)
+    entries = read_log(sw.log)[skip:]
+    for p in bad:
+        p.send_signal(signal.SIGCONT)
+        p.send_signal(signal.SIGTERM)
+    bad_reps = {r["mode"]: r for r in (report(p, 30) for p in bad)}
+    ok = True
+    for i, rep in enumerate(reps):
+        s = rep.get("stats", {})
+        share = summary(rep["name"], rep, media_bytes(entries, sw.net.ips[i]),
+                        total_media)
+        print("         %.1f s, peers dropped %d, banned %d" % (
+            rep["seconds"], s.get("peers-dropped", 0),
+            s.get("banned-peers", 0)))
+        ok = played_like(rep, base) and ok
+        if rep["seconds"] > VOD_SECONDS + STALL_SLACK_S:
+            print("FAIL: %s took %.1f s for %d s of media" % (
+                rep["name"], rep["seconds"], VOD_SECONDS))
+            ok = False
+        if i > 0 and share < 0.5:
+            print("FAIL: %s took less than half of its media from peers"
+                  % rep["name"])
+            ok = False
+    for mode in modes:
+        print("bad peer %-17s: %s" % (mode, json.dumps(bad_reps[mode])))
+    for mode in set(modes) & {"b-flood", "stop-reading"}:
+        if bad_reps[mode]["requests_sent"] == 0:
+            print("FAIL: the %s peer never asked: nothing shown" % mode)
+            ok = False
+    banned = sum(r.get("stats", {}).get("banned-peers", 0) for r in reps)
+    connected = sum(bad_reps[m]["connections"] for m in BANNED_MODES
+                    if m in bad_reps)
+    if banned < connected:
+        print("FAIL: %d connections of malformed peers, %d bans" % (
+            connected, banned))
+        ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -356,11 +415,14 @@ def main():
                     help="make-content.sh: generates (once) and prints the "
                     "content directory")
     ap.add_argument("--scenario", choices=["three-players", "peer-leaves",
-                                           "live", "bad-peers"],
+                                           "live", "bad-peers",
+                                           "abusive-peers"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
     ap.add_argument("--node-modules", default=None)
+    ap.add_argument("--abuse-modes", default=",".join(ABUSE_MODES),
+                    help="abusive-peers: p2pcdn-bad-peer modes, one peer each")
     ap.add_argument("--no-hash-list", action="store_true",
                     help="bad-peers: players without the segment hash list")
     args = ap.parse_args()
@@ -380,7 +442,8 @@ def main():
                   "--ignore-scripts bittorrent-tracker)")
             return SKIP
 
-    n_ns = {"peer-leaves": 2, "bad-peers": 3 + len(BAD_MODES)}
+    n_ns = {"peer-leaves": 2, "bad-peers": 3 + len(BAD_MODES),
+            "abusive-peers": 3 + len(args.abuse_modes.split(","))}
     sw = Swarm(args, n_ns.get(args.scenario, 3))
     try:
         sw.start_servers()
@@ -390,6 +453,8 @@ def main():
             ok = scenario_live(sw)
         elif args.scenario == "bad-peers":
             ok = scenario_bad_peers(sw)
+        elif args.scenario == "abusive-peers":
+            ok = scenario_abusive_peers(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:
