@@ -381,9 +381,10 @@ decide (P2pScheduler * s, Job * job)
 }
 
 /* The peer is too slow for the deadline: the rest comes over HTTP from the
- * byte it reached. */
+ * byte it reached.  @strike: it is worse than slow (it sent nothing, or
+ * trickles). */
 static void
-hand_over (P2pScheduler * s, Job * job)
+hand_over (P2pScheduler * s, Job * job, gboolean strike)
 {
   PeerRec *rec = job->peer;
   GBytes *partial;
@@ -396,6 +397,8 @@ hand_over (P2pScheduler * s, Job * job)
    * faster ones next time */
   p2p_peer_stats_add_transfer (&rec->stats, job->received, job->started,
       job->first_byte >= 0 ? job->first_byte : t, t);
+  if (strike)
+    p2p_peer_stats_add_strike (&rec->stats, t);
   refuse (job, rec, NO_DEADLINE);
   s->counters.handovers++;
   GST_DEBUG ("segment %" G_GINT64_FORMAT ": peer %s too slow (%" G_GINT64_FORMAT
@@ -423,15 +426,26 @@ check_transfer (P2pScheduler * s, Job * job)
 {
   gint64 t = now (s);
   gint64 total = job->total > 0 ? job->total : (gint64) job_size (s, job);
-  gint64 http_left;
+  gint64 http_left, elapsed = t - job->started;
 
-  if (job->state != JOB_PEER || job->consumers->len == 0)
+  if (job->state != JOB_PEER)
+    return;
+  /* (no bytes at all is the peer's no-bytes timer's to catch) */
+  if (elapsed >= P2P_SCHED_TRICKLE_OBSERVED_US && job->received > 0
+      && job->received <
+      elapsed * (gdouble) P2P_SCHED_MIN_PEER_RATE / G_USEC_PER_SEC) {
+    hand_over (s, job, TRUE);
+    return;
+  }
+  if (job->consumers->len == 0)
     return;
   http_left = p2p_http_stats_estimate_us (&s->http, total - job->received);
+  /* not a byte in all the time it had is not slow: it announced what it
+   * does not send (three such and it is dropped) */
   if (p2p_sched_should_hand_over (t, job->deadline, job->started,
           job->received, total, p2p_peer_stats_get_rate (&job->peer->stats),
           http_left))
-    hand_over (s, job);
+    hand_over (s, job, job->received == 0);
 }
 
 /* --- public -------------------------------------------------------------- */
@@ -625,6 +639,11 @@ p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
   } else {
     gboolean blamed = strike || verdict == P2P_SCHED_CHECK_WRONG;
 
+    /* a stall measures it too: a peer that sends nothing is not asked
+     * again as if it were new */
+    if (strike && !data)
+      p2p_peer_stats_add_transfer (&rec->stats, job->received, job->started,
+          job->first_byte >= 0 ? job->first_byte : t, t);
     if (blamed)
       p2p_peer_stats_add_strike (&rec->stats, t);
     /* absent: it holds it but is busy uploading (or lost it), for every
@@ -790,7 +809,7 @@ reschedule (P2pScheduler * s)
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & job)) {
     if (job->state == JOB_WAITING)
       next = MIN (next, job->wait_until);
-    else if (job->state == JOB_PEER && job->consumers->len)
+    else if (job->state == JOB_PEER)
       next = MIN (next, t + CHECK_INTERVAL_US);
   }
   s->ops.wake_at (next == G_MAXINT64 ? -1 : MAX (next, t), s->user_data);
