@@ -301,6 +301,31 @@ test_segment_check (void)
   g_bytes_unref (ts);
 }
 
+/* A remote announcing more ids than anyone holds: the newest
+ * P2P_PEER_MAX_ANNOUNCED_IDS are kept. */
+static void
+test_announcement_capped (void)
+{
+  Pair p;
+  GArray *held = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const gint64 n = 3 * P2P_PEER_MAX_ANNOUNCED_IDS;
+
+  pair_open (&p, 2000);
+  for (gint64 id = 0; id < n; id++)
+    g_array_append_val (held, id);
+  p2p_peer_announce (p.a, held, NULL);
+  iterate_until ((gboolean *) & p.eb.announced, 2000);
+  g_assert_cmpint (p.eb.announced, ==, 1);
+  g_assert_true (p2p_peer_has_segment (p.b, n - 1));
+  g_assert_true (p2p_peer_has_segment (p.b, n - P2P_PEER_MAX_ANNOUNCED_IDS));
+  g_assert_false (p2p_peer_has_segment (p.b,
+          n - P2P_PEER_MAX_ANNOUNCED_IDS - 1));
+  g_assert_false (p2p_peer_has_segment (p.b, 0));
+  g_assert_null (p.eb.failed);
+  g_array_unref (held);
+  pair_close (&p);
+}
+
 /* Segments honest peers send that are neither TS nor ISO BMFF in the
  * clear: AES-128 ciphertext and HLS packed audio. */
 static void
@@ -345,6 +370,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/peer/announce-and-download", test_announce_and_download);
   g_test_add_func ("/peer/absent", test_absent);
+  g_test_add_func ("/peer/announcement-capped", test_announcement_capped);
   g_test_add_func ("/peer/segment-check-encrypted-and-audio",
       test_segment_check_encrypted_and_audio);
   g_test_add_func ("/peer/malformed-command", test_malformed_command_drops_peer);
