@@ -632,6 +632,38 @@ get_session (P2pManager * self, const P2pHttpOptions * o)
   return session;
 }
 
+/* The hash list of the segment at @segment_uri: the segment-hashes URL,
+ * resolved against the segment's URI when relative (PeerTube keeps one
+ * list next to each rendition's files, whose names repeat across
+ * renditions).  NULL when none is configured, or too many are in use, or
+ * (!@create) none is held yet. */
+static P2pHashList *
+hash_list_for (P2pManager * self, const gchar * segment_uri, gboolean create)
+{
+  gchar *ref, *url;
+  P2pHashList *list;
+
+  GST_OBJECT_LOCK (self);
+  ref = g_strdup (self->segment_hashes);
+  GST_OBJECT_UNLOCK (self);
+  if (!ref || !*ref) {
+    g_free (ref);
+    return NULL;
+  }
+  url = gst_uri_join_strings (segment_uri, ref);
+  g_free (ref);
+  if (!url)
+    return NULL;
+  list = g_hash_table_lookup (self->hash_lists, url);
+  if (!list && create
+      && g_hash_table_size (self->hash_lists) < MAX_HASH_LISTS) {
+    list = p2p_hash_list_new (url);
+    g_hash_table_insert (self->hash_lists, g_strdup (url), list);
+  }
+  g_free (url);
+  return list;
+}
+
 static gboolean
 manifest_wanted (const gchar * final_uri, const gchar * content_type,
     const guint8 * first, gsize len, gpointer user_data)
@@ -660,9 +692,16 @@ manifest_transform (const P2pHttpOptions * options, const gchar * final_uri,
       options->swarm_id, data, len, options->scheme_prefix,
       &parse_error);
   if (out) {
+    P2pHashList *list = hash_list_for (self, final_uri, FALSE);
+
     GST_OBJECT_LOCK (self);
     self->manifests_parsed++;
     GST_OBJECT_UNLOCK (self);
+    /* a live playlist names new segments: peers may send them before our
+     * request for them would refresh the list */
+    if (list)
+      p2p_hash_list_refresh (list, get_session (self, options), options,
+          TRUE);
     return out;
   }
 
@@ -736,36 +775,6 @@ playback_model_for (P2pManager * self, const gchar * stream_swarm_id)
  * manifest implies, then, with a hash list, its hash.  Unverified peer
  * bytes are taken only without a list (docs/architecture.md, "Bytes from
  * peers"). */
-/* The hash list of the segment at @segment_uri: the segment-hashes URL,
- * resolved against the segment's URI when relative (PeerTube keeps one
- * list next to each rendition's files, whose names repeat across
- * renditions).  NULL when none is configured, or too many are in use. */
-static P2pHashList *
-hash_list_for (P2pManager * self, const gchar * segment_uri)
-{
-  gchar *ref, *url;
-  P2pHashList *list;
-
-  GST_OBJECT_LOCK (self);
-  ref = g_strdup (self->segment_hashes);
-  GST_OBJECT_UNLOCK (self);
-  if (!ref || !*ref) {
-    g_free (ref);
-    return NULL;
-  }
-  url = gst_uri_join_strings (segment_uri, ref);
-  g_free (ref);
-  if (!url)
-    return NULL;
-  list = g_hash_table_lookup (self->hash_lists, url);
-  if (!list && g_hash_table_size (self->hash_lists) < MAX_HASH_LISTS) {
-    list = p2p_hash_list_new (url);
-    g_hash_table_insert (self->hash_lists, g_strdup (url), list);
-  }
-  g_free (url);
-  return list;
-}
-
 static gboolean
 check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
     GBytes * data, gint64 expected_size, GError ** error, gpointer user_data)
@@ -789,7 +798,7 @@ check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
   GST_OBJECT_UNLOCK (self);
   if (!configured)
     return TRUE;
-  list = seg ? hash_list_for (self, seg->uri) : NULL;
+  list = seg ? hash_list_for (self, seg->uri, TRUE) : NULL;
   if (!list) {
     g_set_error_literal (error, P2P_SEGMENT_CHECK_ERROR,
         P2P_SEGMENT_CHECK_ERROR_UNVERIFIED, "no hash list for it");
@@ -947,7 +956,7 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
   if (req->swarm)
     p2p_swarm_ref (req->swarm);
   /* over HTTP like the segment itself: the origin, never peers */
-  if (req->swarm && (hash_list = hash_list_for (self, seg->uri)))
+  if (req->swarm && (hash_list = hash_list_for (self, seg->uri, TRUE)))
     p2p_hash_list_refresh (hash_list, req->session, req->options, info->live);
   req->cache = self->cache;
   req->info_hash = g_strdup (info->info_hash);

@@ -29,6 +29,9 @@ P2P_LOG_CATEGORY (p2p_scheduler_log, "p2pcdn-scheduler", "segment jobs: peer or 
 #define DEFAULT_SEGMENT_SIZE (256 * 1024)
 /* A job nobody waits for has no deadline. */
 #define NO_DEADLINE (G_MAXINT64 / 4)
+/* A peer whose segment could not be checked (a live hash list that does
+ * not name it yet) rests this long: the list is fetched again meanwhile. */
+#define UNVERIFIED_RETRY_US (1 * G_USEC_PER_SEC)
 
 typedef enum {
   JOB_NEW,
@@ -652,6 +655,10 @@ p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
       refuse (job, rec, NO_DEADLINE);
     else
       rec->busy_until = t + ABSENT_RETRY_US;
+    /* what it holds cannot be checked yet: not asked again (a prefetch
+     * would, at once) before the checks may know more */
+    if (verdict == P2P_SCHED_CHECK_UNVERIFIED)
+      rec->busy_until = t + UNVERIFIED_RETRY_US;
     decide (s, job);
   }
   try_prefetch (s);

@@ -79,6 +79,9 @@ class Swarm:
         env["GST_REGISTRY"] = os.path.join(self.tmp, "registry.bin")
         env["GST_REGISTRY_FORK"] = "no"
         env.pop("G_MESSAGES_DEBUG", None)
+        if args.segment_hashes:
+            # peers' bytes are taken only when they match the origin's list
+            env["P2PCDN_SEGMENT_HASHES"] = "segments-sha256.json"
         self.env = env
 
     def start_servers(self):
@@ -292,7 +295,7 @@ def scenario_bad_peers(sw):
     players = []
     # --no-hash-list shows what the list is for: the corrupting peer's
     # bytes pass the container check and reach the decoders
-    env = {} if sw.args.no_hash_list else {
+    env = {"P2PCDN_SEGMENT_HASHES": ""} if sw.args.no_hash_list else {
         "P2PCDN_SEGMENT_HASHES": "segments-sha256.json"}
     for i in range(3):
         players.append(sw.player(
@@ -429,6 +432,9 @@ def main():
     ap.add_argument("--abuse-modes", default=None,
                     help="abusive-peers, lazy-peers: p2pcdn-bad-peer modes, "
                     "one peer each (default: the scenario's)")
+    ap.add_argument("--segment-hashes", action="store_true",
+                    help="players check peers' segments against the "
+                    "origin's segments-sha256.json")
     ap.add_argument("--no-hash-list", action="store_true",
                     help="bad-peers: players without the segment hash list")
     args = ap.parse_args()

@@ -273,6 +273,46 @@ serve_static (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
       p2p_origin_content_type_for_path (decoded), honour_range);
 }
 
+/* The hash list of a live HLS rendition: the segments its playlist lists
+ * now, as the origin serves them (PeerTube refreshes its live lists as
+ * segments appear).  NULL when @dir has no live playlist. */
+static GBytes *
+make_live_segment_hashes (P2pOrigin * origin, const gchar * dir,
+    gint64 elapsed)
+{
+  g_autofree gchar *playlist_path = g_strconcat (dir, "/index.m3u8", NULL);
+  guint n = g_atomic_int_get (&origin->live_segments);
+  const gchar *type;
+  g_autoptr (GBytes) playlist = p2p_origin_live_render (origin->live,
+      playlist_path, origin->epoch_unix_s, elapsed, n, &type, NULL);
+  g_auto (GStrv) lines = NULL;
+  GString *json;
+
+  if (!playlist)
+    return NULL;
+  lines = g_strsplit (g_bytes_get_data (playlist, NULL), "\n", -1);
+  json = g_string_new ("{");
+  for (guint i = 0; lines[i]; i++) {
+    gchar *line = g_strstrip (lines[i]);
+    g_autofree gchar *seg_path = NULL;
+    g_autoptr (GBytes) seg = NULL;
+    g_autofree gchar *sha = NULL;
+
+    if (!*line || *line == '#' || strchr (line, '/'))
+      continue;
+    seg_path = g_strconcat (dir, "/", line, NULL);
+    seg = p2p_origin_live_render (origin->live, seg_path,
+        origin->epoch_unix_s, elapsed, n, &type, NULL);
+    if (!seg)
+      continue;
+    sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, seg);
+    g_string_append_printf (json, "%s\"%s\":\"%s\"",
+        json->len > 1 ? "," : "", line, sha);
+  }
+  g_string_append (json, "}");
+  return g_string_free_to_bytes (json);
+}
+
 /* Returns FALSE when @path is not generated live and is a plain file. */
 static gboolean
 serve_live (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
@@ -287,6 +327,17 @@ serve_live (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
     return FALSE;
 
   elapsed = g_get_monotonic_time () - origin->epoch_monotonic_us;
+  if (g_str_has_suffix (path, "/" SEGMENT_HASHES_FILE)) {
+    g_autofree gchar *dir = g_path_get_dirname (path);
+
+    body = make_live_segment_hashes (origin, dir, elapsed);
+    if (!body)
+      return FALSE;
+    soup_message_headers_replace (soup_server_message_get_response_headers
+        (msg), "Cache-Control", "no-cache");
+    p2p_origin_respond_bytes (msg, body, "application/json", honour_range);
+    return TRUE;
+  }
   body = p2p_origin_live_render (origin->live, path, origin->epoch_unix_s,
       elapsed, g_atomic_int_get (&origin->live_segments), &content_type,
       &error);
