@@ -69,7 +69,6 @@ struct _P2pManager
    * the object lock after each change */
   P2pSegmentCounters seg_live;
   P2pSwarmCounters swarm_live;
-  gint64 last_fetch;
   gboolean left;                /* leave_all() ran: HTTP only from now on */
 };
 
@@ -123,13 +122,21 @@ static gboolean
 publish_timer (gpointer data)
 {
   P2pManager *self = data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter it;
+  P2pSwarm *swarm;
 
-  if (g_hash_table_size (self->swarms) > 0
-      && g_get_monotonic_time () - self->last_fetch > SWARM_IDLE_US) {
-    GST_INFO_OBJECT (self, "no fetch for %d s: leaving %u swarms",
-        (int) (SWARM_IDLE_US / G_USEC_PER_SEC),
-        g_hash_table_size (self->swarms));
-    g_hash_table_remove_all (self->swarms);
+  /* one stream's swarm is left once nobody of the process asked for its
+   * segments for a while, whatever other streams do: a long-running
+   * process does not gather every swarm it ever joined */
+  g_hash_table_iter_init (&it, self->swarms);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & swarm)) {
+    if (now - p2p_swarm_get_last_used (swarm) > SWARM_IDLE_US) {
+      GST_INFO_OBJECT (self, "swarm %s unused for %d s: leaving it",
+          p2p_swarm_get_info_hash (swarm),
+          (int) (SWARM_IDLE_US / G_USEC_PER_SEC));
+      g_hash_table_iter_remove (&it);
+    }
   }
   publish_counters (self);
   return G_SOURCE_CONTINUE;
@@ -1007,7 +1014,6 @@ open_on_manager_thread (gpointer data)
     return G_SOURCE_REMOVE;
   }
 
-  self->last_fetch = g_get_monotonic_time ();
   range_end = job->options->stop > 0 ? job->options->stop - 1 : -1;
   p2p_manifest_registry_classify (self->registry, job->options->uri,
       job->options->start == 0 && range_end < 0 ? -1 :

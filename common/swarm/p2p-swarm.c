@@ -102,6 +102,7 @@ struct _P2pSwarm
   GPtrArray *dead;              /* PeerEntry* to free from an idle */
   GSource *reap_idle;
   gint64 created;
+  gint64 last_used;             /* a fetch or a cache hit, monotonic */
   gint others;                  /* other viewers per the tracker, -1 unknown */
 };
 
@@ -596,10 +597,17 @@ static const P2pSchedulerOps sched_ops = {
   sched_check, sched_store, sched_peers_expected,
 };
 
+gint64
+p2p_swarm_get_last_used (P2pSwarm * swarm)
+{
+  return swarm->last_used;
+}
+
 void
 p2p_swarm_fetch (P2pSwarm * swarm, gint64 segment_id, gdouble duration,
     gint64 expected_size, gpointer consumer)
 {
+  swarm->last_used = g_get_monotonic_time ();
   if (swarm->closed) {
     swarm->config.consumer_ops->go_http (consumer, FALSE);
     return;
@@ -611,6 +619,7 @@ p2p_swarm_fetch (P2pSwarm * swarm, gint64 segment_id, gdouble duration,
 void
 p2p_swarm_served (P2pSwarm * swarm, gint64 segment_id, gdouble duration)
 {
+  swarm->last_used = g_get_monotonic_time ();
   if (!swarm->closed)
     p2p_scheduler_served (swarm->sched, segment_id, duration);
 }
@@ -1095,7 +1104,7 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
   swarm->slots = g_ptr_array_new_with_free_func ((GDestroyNotify)
       tracker_slot_free);
   swarm->dead = g_ptr_array_new ();
-  swarm->created = g_get_monotonic_time ();
+  swarm->created = swarm->last_used = g_get_monotonic_time ();
   swarm->others = -1;
   {
     gchar *self = p2p_tracker_id_to_ascii (peer_id);

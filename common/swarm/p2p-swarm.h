@@ -82,6 +82,8 @@ void p2p_swarm_http_done (P2pSwarm * swarm, gint64 segment_id, GBytes * data,
     gint64 requested, gint64 first_byte, gint64 done);
 void p2p_swarm_range_done (P2pSwarm * swarm, gint64 segment_id, guint token,
     GBytes * data);
+/* When a request last used the swarm (monotonic us). */
+gint64 p2p_swarm_get_last_used (P2pSwarm * swarm);
 /* What the playback model thinks the player holds ahead (us). */
 gint64 p2p_swarm_get_buffer_us (P2pSwarm * swarm);
 const P2pSchedulerCounters *p2p_swarm_get_scheduler_counters (P2pSwarm *
