@@ -484,9 +484,10 @@ p2p_manager_class_init (P2pManagerClass * klass)
           TRUE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SEGMENT_HASHES,
       g_param_spec_string ("segment-hashes", "Segment hashes",
-          "http(s) URL of the stream's SHA-256 segment list (PeerTube's "
-          "segments-sha256.json); set: only segments from peers that match "
-          "it are taken (default: $P2PCDN_SEGMENT_HASHES)", NULL,
+          "URL of the stream's SHA-256 segment list (PeerTube's "
+          "segments-sha256.json; relative: to each segment's URI, one list a "
+          "rendition); set: only segments from peers that match it are "
+          "taken (default: $P2PCDN_SEGMENT_HASHES)", NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   GST_DEBUG_CATEGORY_INIT (p2p_manager_debug, "p2pcdn-manager", 0,
       "p2pcdn swarm manager");
