@@ -562,6 +562,53 @@ test_stall_moves_on (void)
   peer_free (b);
 }
 
+/* A peer that announces segments and never sends them stalls once and is
+ * not asked again: its stall is a measurement (nothing, not "unknown"),
+ * where an unproven peer would still be tried now and then. */
+static void
+test_silent_peer_not_asked_again (void)
+{
+  Env env;
+  FakePeer *a = peer_new ("-PM0203-AAAAAAAAAAAA");
+  FakePeer *b = peer_new ("-PM0203-BBBBBBBBBBBB");
+  FakePeer *silent, *good;
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, a, a->name);
+  p2p_scheduler_add_peer (env.s, b, b->name);
+  for (gint64 id = 7; id < 37; id++) {
+    peer_hold (a, id);
+    peer_hold (b, id);
+  }
+  fill_buffer (&env, 4, 6, 10.0);
+  for (gint64 id = 7; id < 37; id++) {
+    Consumer c = { &env, };
+    GBytes *data = segment_bytes (SEG_SIZE, (guint8) id);
+
+    p2p_scheduler_fetch (env.s, id, 10.0, -1, &c);
+    if (id == 7) {
+      /* whoever is asked first says nothing */
+      silent = a->requested == 7 ? a : b;
+      good = silent == a ? b : a;
+      advance (&env, 2000 * MS);
+      silent->requested = -1;
+      p2p_scheduler_peer_done (env.s, silent, 7, NULL, TRUE);
+    }
+    g_assert_cmpint (good->requested, ==, id);
+    advance (&env, 50 * MS);
+    good->requested = -1;
+    p2p_scheduler_peer_done (env.s, good, id, data, FALSE);
+    g_assert_cmpuint (c.delivered, ==, 1);
+    g_bytes_unref (data);
+    consumer_clear (&c);
+    advance (&env, 1900 * MS);
+  }
+  g_assert_cmpuint (silent->requests, ==, 1);
+  env_clear (&env);
+  peer_free (a);
+  peer_free (b);
+}
+
 /* The election: every peer computes the same ranks, each rank once. */
 static void
 test_election_ranks (void)
@@ -822,6 +869,8 @@ main (int argc, char **argv)
   g_test_add_func ("/scheduler/strikes-replace-peer",
       test_strikes_replace_peer);
   g_test_add_func ("/scheduler/stall-moves-on", test_stall_moves_on);
+  g_test_add_func ("/scheduler/silent-peer-not-asked-again",
+      test_silent_peer_not_asked_again);
   g_test_add_func ("/scheduler/election-ranks", test_election_ranks);
   g_test_add_func ("/scheduler/live-election-and-backup",
       test_live_election_and_backup);
