@@ -101,6 +101,7 @@ struct _P2pSwarm
   guint making;                 /* offers being made for an announce */
   GPtrArray *dead;              /* PeerEntry* to free from an idle */
   GSource *reap_idle;
+  GSource *strikes_idle;        /* drops peers struck inside the scheduler */
   gint64 created;
   gint64 last_used;             /* a fetch or a cache hit, monotonic */
   gint others;                  /* other viewers per the tracker, -1 unknown */
@@ -510,9 +511,44 @@ sched_peer_request (gpointer peer, gint64 segment_id, gpointer user_data)
   return p2p_peer_request (((PeerEntry *) peer)->peer, segment_id);
 }
 
+/* Peers whose strikes reached the limit in a decision of the scheduler
+ * (a hand-over of one that sent nothing, or trickled) go now: a peer never
+ * asked again would otherwise keep its place within max-peers. */
+static gboolean
+drop_struck (gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+  GHashTableIter it;
+  PeerEntry *e;
+  GPtrArray *struck = g_ptr_array_new ();
+  gint64 now = g_get_monotonic_time ();
+
+  g_clear_pointer (&swarm->strikes_idle, g_source_unref);
+  g_hash_table_iter_init (&it, swarm->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e)) {
+    P2pPeerStats *stats = p2p_scheduler_get_peer_stats (swarm->sched, e);
+
+    if (stats && p2p_peer_stats_get_strikes (stats, now) >= MAX_STRIKES)
+      g_ptr_array_add (struck, e);
+  }
+  for (guint i = 0; i < struck->len; i++)
+    drop_peer (swarm, g_ptr_array_index (struck, i), TRUE);
+  g_ptr_array_unref (struck);
+  return G_SOURCE_REMOVE;
+}
+
 static GBytes *
 sched_peer_cancel (gpointer peer, gpointer user_data)
 {
+  P2pSwarm *swarm = user_data;
+
+  /* not from inside the scheduler's decision */
+  if (!swarm->strikes_idle) {
+    swarm->strikes_idle = g_idle_source_new ();
+    g_source_set_priority (swarm->strikes_idle, G_PRIORITY_DEFAULT);
+    g_source_set_callback (swarm->strikes_idle, drop_struck, swarm, NULL);
+    g_source_attach (swarm->strikes_idle, swarm_context (swarm));
+  }
   return p2p_peer_cancel_download_keep (((PeerEntry *) peer)->peer);
 }
 
@@ -1184,6 +1220,10 @@ p2p_swarm_close (P2pSwarm * swarm)
   if (swarm->reap_idle)
     g_source_destroy (swarm->reap_idle);
   reap_dead (swarm);
+  if (swarm->strikes_idle) {
+    g_source_destroy (swarm->strikes_idle);
+    g_clear_pointer (&swarm->strikes_idle, g_source_unref);
+  }
 
   /* every data channel closes now, so that peers learn at once; freeing a
    * peer calls nothing back, so the scheduler sees no event while it tells
