@@ -80,6 +80,7 @@ enum
   PROP_CACHE_SIZE,
   PROP_UPLOAD,
   PROP_P2P,
+  PROP_SEGMENT_HASHES,
   N_PROPS
 };
 
@@ -115,6 +116,11 @@ static const struct
         "true" NOENV ")"},
   {"p2p", "Fetch the stream's segments from peers, false = HTTP only (per "
         "stream; default: false if $P2PCDN_P2P is off or 0, else true)"},
+  {"segment-hashes", "URL of the stream's SHA-256 segment list "
+        "(PeerTube's segments-sha256.json), relative to each segment's URI "
+        "when relative; peers' segments are taken only when they match it "
+        "(per process: sets the manager's, for every pipeline; default: "
+        "$P2PCDN_SEGMENT_HASHES, else none)"},
 };
 
 #define STATS_INTERVAL_US (2 * G_USEC_PER_SEC)

@@ -14,6 +14,7 @@
 
 #include <libsoup/soup.h>
 
+#include "p2p-hash-list.h"
 #include "p2p-http-request.h"
 #include "p2p-manifest.h"
 #include "p2p-segment-fetch.h"
@@ -47,6 +48,7 @@ struct _P2pManager
   guint64 cache_size;
   gboolean upload;
   gboolean p2p;
+  gchar *segment_hashes;        /* URL of the hash list, NULL = none */
 
   /* counters, object lock */
   guint64 requests[P2P_RESOURCE_INDEX + 1];
@@ -71,11 +73,11 @@ struct _P2pManager
   /* stream and role ("v2-<swarmId>-main") -> P2pPlaybackModel: the
    * renditions of a stream share the player's model; tiny, kept */
   GHashTable *playback_models;
+  GHashTable *hash_lists;       /* resolved URL -> P2pHashList */
   /* the manager thread's copies of the counters above, published under
    * the object lock after each change */
   P2pSegmentCounters seg_live;
   P2pSwarmCounters swarm_live;
-  gint64 last_fetch;
   gboolean left;                /* leave_all() ran: HTTP only from now on */
 };
 
@@ -96,6 +98,10 @@ static P2pManager *default_manager;     /* never released */
  * channel closes may take to go out, at most. */
 #define LEAVE_TRACKERS_MS 1000
 #define LEAVE_PEERS_MS 1000
+/* Segment hash lists held at once: one a rendition (a relative
+ * segment-hashes URL), a few renditions a stream, a few streams a
+ * process; a manifest cannot make us fetch and keep more. */
+#define MAX_HASH_LISTS 32
 
 typedef struct {
   P2pManager *manager;
@@ -125,13 +131,21 @@ static gboolean
 publish_timer (gpointer data)
 {
   P2pManager *self = data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter it;
+  P2pSwarm *swarm;
 
-  if (g_hash_table_size (self->swarms) > 0
-      && g_get_monotonic_time () - self->last_fetch > SWARM_IDLE_US) {
-    GST_INFO_OBJECT (self, "no fetch for %d s: leaving %u swarms",
-        (int) (SWARM_IDLE_US / G_USEC_PER_SEC),
-        g_hash_table_size (self->swarms));
-    g_hash_table_remove_all (self->swarms);
+  /* one stream's swarm is left once nobody of the process asked for its
+   * segments for a while, whatever other streams do: a long-running
+   * process does not gather every swarm it ever joined */
+  g_hash_table_iter_init (&it, self->swarms);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & swarm)) {
+    if (now - p2p_swarm_get_last_used (swarm) > SWARM_IDLE_US) {
+      GST_INFO_OBJECT (self, "swarm %s unused for %d s: leaving it",
+          p2p_swarm_get_info_hash (swarm),
+          (int) (SWARM_IDLE_US / G_USEC_PER_SEC));
+      g_hash_table_iter_remove (&it);
+    }
   }
   publish_counters (self);
   return G_SOURCE_CONTINUE;
@@ -217,6 +231,8 @@ manager_thread (gpointer data)
   self->cache = p2p_segment_cache_new (cache_size);
   self->swarms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify) close_swarm);
+  self->hash_lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) p2p_hash_list_free);
   self->playback_models = g_hash_table_new_full (g_str_hash, g_str_equal,
       g_free, g_free);
   self->transports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -237,6 +253,7 @@ manager_thread (gpointer data)
   g_source_unref (timer);
   leave_all (self);
   g_hash_table_destroy (self->swarms);
+  g_hash_table_destroy (self->hash_lists);
   g_hash_table_destroy (self->playback_models);
   g_hash_table_destroy (self->tracker_clients);
   g_hash_table_destroy (self->transports);
@@ -265,6 +282,8 @@ apply_env (P2pManager * self)
     self->cache_size = g_ascii_strtoull (v, NULL, 10);
   if ((v = g_getenv ("P2PCDN_P2P")) && *v)
     self->p2p = !g_str_equal (v, "0") && g_ascii_strcasecmp (v, "off") != 0;
+  if ((v = g_getenv ("P2PCDN_SEGMENT_HASHES")) && *v)
+    self->segment_hashes = g_strdup (v);
 }
 
 static void
@@ -296,6 +315,7 @@ p2p_manager_finalize (GObject * object)
   g_strfreev (self->trackers);
   g_free (self->stun_server);
   g_free (self->turn_server);
+  g_free (self->segment_hashes);
   G_OBJECT_CLASS (p2p_manager_parent_class)->finalize (object);
 }
 
@@ -312,6 +332,7 @@ enum
   PROP_CACHE_SIZE,
   PROP_UPLOAD,
   PROP_P2P,
+  PROP_SEGMENT_HASHES,
 };
 
 static gboolean
@@ -393,6 +414,10 @@ p2p_manager_set_property (GObject * object, guint prop_id,
     case PROP_P2P:
       self->p2p = g_value_get_boolean (value);
       break;
+    case PROP_SEGMENT_HASHES:
+      g_free (self->segment_hashes);
+      self->segment_hashes = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -438,6 +463,9 @@ p2p_manager_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_P2P:
       g_value_set_boolean (value, self->p2p);
+      break;
+    case PROP_SEGMENT_HASHES:
+      g_value_set_string (value, self->segment_hashes);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -504,6 +532,13 @@ p2p_manager_class_init (P2pManagerClass * klass)
       g_param_spec_boolean ("p2p", "Peer-to-peer",
           "Fetch segments from peers (off: HTTP only; default: $P2PCDN_P2P)",
           TRUE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_SEGMENT_HASHES,
+      g_param_spec_string ("segment-hashes", "Segment hashes",
+          "URL of the stream's SHA-256 segment list (PeerTube's "
+          "segments-sha256.json; relative: to each segment's URI, one list a "
+          "rendition); set: only segments from peers that match it are "
+          "taken (default: $P2PCDN_SEGMENT_HASHES)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   GST_DEBUG_CATEGORY_INIT (p2p_manager_debug, "p2pcdn-manager", 0,
       "p2pcdn swarm manager");
 }
@@ -656,6 +691,38 @@ get_session (P2pManager * self, const P2pHttpOptions * o)
   return session;
 }
 
+/* The hash list of the segment at @segment_uri: the segment-hashes URL,
+ * resolved against the segment's URI when relative (PeerTube keeps one
+ * list next to each rendition's files, whose names repeat across
+ * renditions).  NULL when none is configured, or too many are in use, or
+ * (!@create) none is held yet. */
+static P2pHashList *
+hash_list_for (P2pManager * self, const gchar * segment_uri, gboolean create)
+{
+  gchar *ref, *url;
+  P2pHashList *list;
+
+  GST_OBJECT_LOCK (self);
+  ref = g_strdup (self->segment_hashes);
+  GST_OBJECT_UNLOCK (self);
+  if (!ref || !*ref) {
+    g_free (ref);
+    return NULL;
+  }
+  url = gst_uri_join_strings (segment_uri, ref);
+  g_free (ref);
+  if (!url)
+    return NULL;
+  list = g_hash_table_lookup (self->hash_lists, url);
+  if (!list && create
+      && g_hash_table_size (self->hash_lists) < MAX_HASH_LISTS) {
+    list = p2p_hash_list_new (url);
+    g_hash_table_insert (self->hash_lists, g_strdup (url), list);
+  }
+  g_free (url);
+  return list;
+}
+
 static gboolean
 manifest_wanted (const gchar * final_uri, const gchar * content_type,
     const guint8 * first, gsize len, gpointer user_data)
@@ -684,6 +751,8 @@ manifest_transform (const P2pHttpOptions * options, const gchar * final_uri,
       options->swarm_id, data, len, options->scheme_prefix,
       &parse_error);
   if (out) {
+    P2pHashList *list = hash_list_for (self, final_uri, FALSE);
+
     GST_OBJECT_LOCK (self);
     self->manifests_parsed++;
     GST_OBJECT_UNLOCK (self);
@@ -693,6 +762,11 @@ manifest_transform (const P2pHttpOptions * options, const gchar * final_uri,
       g_hash_table_insert (self->stream_settings,
           p2p_swarm_id_for_manifest (final_uri, options->swarm_id),
           gst_structure_copy (options->swarm_settings));
+    /* a live playlist names new segments: peers may send them before our
+     * request for them would refresh the list */
+    if (list)
+      p2p_hash_list_refresh (list, get_session (self, options), options,
+          TRUE);
     return out;
   }
 
@@ -760,6 +834,60 @@ playback_model_for (P2pManager * self, const gchar * stream_swarm_id)
   p2p_playback_model_init (model);
   g_hash_table_insert (self->playback_models, key, model);
   return model;
+}
+
+/* Bytes from peers (P2pSwarmCheckFunc): the size and container the
+ * manifest implies, then, with a hash list, its hash.  Unverified peer
+ * bytes are taken only without a list (docs/architecture.md, "Bytes from
+ * peers"). */
+static gboolean
+check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
+    GBytes * data, gint64 expected_size, GError ** error, gpointer user_data)
+{
+  P2pManager *self = user_data;
+  const P2pSegment *seg = p2p_manifest_registry_find_segment (self->registry,
+      stream_swarm_id, segment_id);
+  const P2pSegmentHashes *hashes;
+  P2pHashList *list;
+  gboolean configured;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (data, &len);
+
+  if (expected_size < 0 && seg && seg->range_start >= 0 && seg->range_end >= 0)
+    expected_size = seg->range_end - seg->range_start + 1;
+  if (!p2p_segment_check (bytes, len, expected_size, seg && seg->aes128 ?
+          P2P_SEGMENT_CHECK_AES128 : P2P_SEGMENT_CHECK_NONE, error))
+    return FALSE;
+  GST_OBJECT_LOCK (self);
+  configured = self->segment_hashes && *self->segment_hashes;
+  GST_OBJECT_UNLOCK (self);
+  if (!configured)
+    return TRUE;
+  list = seg ? hash_list_for (self, seg->uri, TRUE) : NULL;
+  if (!list) {
+    g_set_error_literal (error, P2P_SEGMENT_CHECK_ERROR,
+        P2P_SEGMENT_CHECK_ERROR_UNVERIFIED, "no hash list for it");
+    return FALSE;
+  }
+  hashes = p2p_hash_list_get (list);
+  switch (hashes && seg ? p2p_segment_hashes_verify (hashes, seg->uri,
+          seg->range_start, seg->range_end, bytes, len) : P2P_HASH_UNKNOWN) {
+    case P2P_HASH_MATCH:
+      return TRUE;
+    case P2P_HASH_MISMATCH:
+      g_set_error (error, P2P_SEGMENT_CHECK_ERROR,
+          P2P_SEGMENT_CHECK_ERROR_HASH, "SHA-256 differs from %s",
+          p2p_hash_list_get_uri (list));
+      return FALSE;
+    default:
+      /* a live list may name it by now */
+      p2p_hash_list_refresh_again (list);
+      g_set_error (error, P2P_SEGMENT_CHECK_ERROR,
+          P2P_SEGMENT_CHECK_ERROR_UNVERIFIED, "not in the hash list %s%s",
+          p2p_hash_list_get_uri (list), hashes ? "" :
+          " (not loaded)");
+      return FALSE;
+  }
 }
 
 /* What the stream of @info asks for: the manager's properties, the explicit
@@ -883,6 +1011,8 @@ get_swarm (P2pManager * self, const P2pRequestInfo * info,
   config.consumer_ops = &p2p_segment_fetch_consumer_ops;
   config.upload_limit = &self->upload_limit;
   config.playback_model = playback_model_for (self, info->stream_swarm_id);
+  config.check_segment = check_peer_segment;
+  config.check_data = self;
   swarm = p2p_swarm_new (info->info_hash, info->stream_swarm_id,
       &self->peer_id, &config, transport, trackers, self->cache,
       &self->swarm_live);
@@ -916,6 +1046,7 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
 {
   P2pSegmentRequest *req = g_new0 (P2pSegmentRequest, 1);
   const P2pSegment *seg = info->segments[0];
+  P2pHashList *hash_list;
   gint64 first_id;
 
   /* live segments that left the window go from the cache */
@@ -933,11 +1064,16 @@ start_segment (P2pManager * self, OpenJob * job, const P2pRequestInfo * info)
     p2p_swarm_ref (req->swarm);
     p2p_swarm_set_bandwidth (req->swarm, info->bandwidth);
   }
+  /* over HTTP like the segment itself: the origin, never peers */
+  if (req->swarm && (hash_list = hash_list_for (self, seg->uri, TRUE)))
+    p2p_hash_list_refresh (hash_list, req->session, req->options, info->live);
   req->cache = self->cache;
   req->info_hash = g_strdup (info->info_hash);
   req->segment_id = seg->id;
   req->expected_size = seg->range_start >= 0 && seg->range_end >= 0 ?
       seg->range_end - seg->range_start + 1 : -1;
+  req->check_flags = seg->aes128 ? P2P_SEGMENT_CHECK_AES128 :
+      P2P_SEGMENT_CHECK_NONE;
   req->live = info->live;
   req->duration = seg->duration;
   req->counters = &self->seg_live;
@@ -980,7 +1116,6 @@ open_on_manager_thread (gpointer data)
     return G_SOURCE_REMOVE;
   }
 
-  self->last_fetch = g_get_monotonic_time ();
   range_end = job->options->stop > 0 ? job->options->stop - 1 : -1;
   p2p_manifest_registry_classify (self->registry, job->options->uri,
       job->options->start == 0 && range_end < 0 ? -1 :
@@ -1051,6 +1186,9 @@ p2p_manager_get_stats (P2pManager * self)
       "segments-uploaded", G_TYPE_UINT64, self->swarm_counters.uploads,
       "p2p-failures", G_TYPE_UINT64, self->seg.p2p_failures,
       "peers-dropped", G_TYPE_UINT64, self->swarm_counters.peers_dropped,
+      "bad-peer-segments", G_TYPE_UINT64,
+      self->swarm_counters.bad_peer_segments,
+      "banned-peers", G_TYPE_UINT64, self->swarm_counters.banned_peers,
       "manifest-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_MANIFEST],
       "init-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_INIT],
       "segment-requests", G_TYPE_UINT64, self->requests[P2P_RESOURCE_SEGMENT],

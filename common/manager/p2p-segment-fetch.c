@@ -172,7 +172,7 @@ tee_end (gboolean complete, gpointer user_data)
   if (complete) {
     req->counters->segments_http++;
     if (!tee->copy_failed && p2p_segment_check (tee->copy->data,
-            tee->copy->len, req->expected_size, NULL)) {
+            tee->copy->len, req->expected_size, req->check_flags, NULL)) {
       data = g_byte_array_free_to_bytes (g_steal_pointer (&tee->copy));
       store (req, data);
     }

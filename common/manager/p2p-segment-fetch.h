@@ -33,6 +33,7 @@ typedef struct {
   gchar *info_hash;
   gint64 segment_id;
   gint64 expected_size;         /* from the manifest's byte range, -1 */
+  P2pSegmentCheckFlags check_flags;     /* what the manifest says of it */
   gdouble duration;             /* seconds, from the manifest */
   gboolean live;
   P2pSegmentCounters *counters;

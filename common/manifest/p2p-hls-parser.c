@@ -38,6 +38,7 @@ typedef struct
   gboolean byterange_has_offset;
   guint64 byterange_offset;
   gboolean discontinuity;
+  gboolean aes128;              /* the EXT-X-KEY in force says AES-128 */
   gint map;
   gdouble next_start;
 } P2pHlsParser;
@@ -378,6 +379,9 @@ p2p_hls_tag_key (P2pHlsParser * p, const gchar * tag, const gchar * value)
     return p2p_hls_fail (p, P2P_MANIFEST_ERROR_INVALID, "%s without METHOD",
         tag);
   }
+  /* applies to the segments after it, until the next one */
+  if (g_str_equal (tag, "EXT-X-KEY"))
+    p->aes128 = g_str_equal (method, "AES-128");
   if (g_str_equal (method, "NONE") || uri == NULL) {
     gboolean ok = g_str_equal (method, "NONE") ||
         p2p_hls_fail (p, P2P_MANIFEST_ERROR_INVALID,
@@ -604,6 +608,7 @@ p2p_hls_handle_uri (P2pHlsParser * p, const gchar * line)
   seg.sequence = p->pl->media_sequence + p->pl->segments->len;
   seg.map = p->map;
   seg.discontinuity = p->discontinuity;
+  seg.aes128 = p->aes128;
   g_array_append_val (p->pl->segments, seg);
 
   p->next_start += p->duration;

@@ -43,6 +43,7 @@ typedef struct {
   gint64 sequence;              /* media sequence number */
   gint map;                     /* index into maps, -1 = none */
   gboolean discontinuity;
+  gboolean aes128;              /* under an EXT-X-KEY METHOD=AES-128 */
 } P2pHlsSegment;
 
 typedef struct {

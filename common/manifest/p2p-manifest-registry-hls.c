@@ -457,7 +457,7 @@ p2p_hls_add_media (P2pManifestRegistry * reg, const gchar * uri,
     }
     p2p_registry_upsert (reg, stream, P2P_ENTRY_SEGMENT, seg->resource.uri,
         seg->resource.range_start, seg->resource.range_end, id,
-        seg->start + offset, seg->duration);
+        seg->start + offset, seg->duration)->seg.aes128 = seg->aes128;
   }
   for (i = 0; i < pl->keys->len; i++)
     p2p_registry_upsert (reg, stream, P2P_ENTRY_KEY,

@@ -1,4 +1,4 @@
-/* gst-p2pcdn: the live window of a rendition, for the segment cache.
+/* gst-p2pcdn: a rendition's live window, and its segments by id.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "p2p-manifest-registry-private.h"
@@ -24,4 +24,22 @@ p2p_manifest_registry_get_live_window (P2pManifestRegistry * reg,
     found = TRUE;
   }
   return found;
+}
+
+const P2pSegment *
+p2p_manifest_registry_find_segment (P2pManifestRegistry * reg,
+    const gchar * stream_swarm_id, gint64 id)
+{
+  P2pStream *stream = g_hash_table_lookup (reg->streams, stream_swarm_id);
+
+  if (!stream)
+    return NULL;
+  /* newest last: a refresh appends */
+  for (guint i = stream->entries->len; i > 0; i--) {
+    P2pEntry *e = g_ptr_array_index (stream->entries, i - 1);
+
+    if (e->kind == P2P_ENTRY_SEGMENT && !e->dead && e->seg.id == id)
+      return &e->seg;
+  }
+  return NULL;
 }

@@ -71,6 +71,8 @@ typedef struct {
   gint64 id;                    /* protocols.md section 3; -1 for init */
   gdouble start;                /* seconds on the presentation timeline */
   gdouble duration;             /* seconds */
+  /* HLS EXT-X-KEY METHOD=AES-128: the whole resource is ciphertext */
+  gboolean aes128;
 } P2pSegment;
 
 /* What a request is.  Strings and the segment array belong to the registry
@@ -136,6 +138,12 @@ gboolean p2p_manifest_registry_add_index (P2pManifestRegistry * reg,
  * (a DASH SegmentTemplate matched by URL). */
 gboolean p2p_manifest_registry_get_live_window (P2pManifestRegistry * reg,
     const gchar * stream_swarm_id, gint64 * first_id);
+
+/* The media segment @id of the rendition @stream_swarm_id as its latest
+ * manifests list it, or NULL (unknown, or named only by a DASH template).
+ * Valid until the next call on the registry. */
+const P2pSegment *p2p_manifest_registry_find_segment (P2pManifestRegistry *
+    reg, const gchar * stream_swarm_id, gint64 id);
 
 /* Classifies a request for @uri (plain http(s)) and the inclusive byte range
  * [@range_start, @range_end] (-1 = unranged / to the end). */

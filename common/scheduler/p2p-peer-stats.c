@@ -59,7 +59,7 @@ p2p_peer_stats_is_proven (const P2pPeerStats * stats)
 gdouble
 p2p_peer_stats_get_rate (const P2pPeerStats * stats)
 {
-  return stats->transfers > 0 && stats->rate > 0 ? stats->rate :
+  return stats->transfers > 0 ? MAX (stats->rate, P2P_PEER_STATS_MIN_RATE) :
       P2P_PEER_STATS_DEFAULT_RATE;
 }
 

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 /* What an unproven peer is assumed to deliver: a modest uplink, so that a
  * segment needed soon goes to HTTP rather than to a stranger. */
 #define P2P_PEER_STATS_DEFAULT_RATE (256.0 * 1024)      /* bytes/s */
+/* The least a measured peer is taken to deliver: one that sent nothing in
+ * its transfers (announced segments it never sends) is not worth asking,
+ * rather than taken for a new one (bytes/s). */
+#define P2P_PEER_STATS_MIN_RATE 1.0
 #define P2P_PEER_STATS_DEFAULT_RTT_US (150 * 1000)
 /* Strikes halve every so often: a peer that failed once long ago is as
  * good as new, one that fails now and again is not. */

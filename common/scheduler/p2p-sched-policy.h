@@ -18,6 +18,13 @@ G_BEGIN_DECLS
 /* A peer with this many (decayed) strikes is not asked: three recent ones
  * (the decay takes a little off each before the next comes). */
 #define P2P_SCHED_MAX_STRIKES 2.5
+/* A peer transfer slower than P2P_SCHED_MIN_PEER_RATE (bytes/s) once
+ * P2P_SCHED_TRICKLE_OBSERVED_US passed is a trickle, not a source: given
+ * up (handed over, or dropped when a prefetch) with a strike.  A byte now
+ * and then keeps a no-bytes timer quiet forever; a prefetch has no
+ * deadline to catch it; at 8 KiB/s a 1 MB segment takes two minutes. */
+#define P2P_SCHED_MIN_PEER_RATE (8 * 1024)
+#define P2P_SCHED_TRICKLE_OBSERVED_US (2 * G_USEC_PER_SEC)
 /* A segment must arrive within this share of its duration from the
  * request: adaptive demuxers time the whole request, our wait included,
  * and switch down (hlsdemux at 80% of the measured rate) when it is

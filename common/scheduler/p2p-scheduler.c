@@ -30,6 +30,9 @@ P2P_LOG_CATEGORY (p2p_scheduler_log, "p2pcdn-scheduler", "segment jobs: peer or 
 #define DEFAULT_SEGMENT_SIZE (256 * 1024)
 /* A job nobody waits for has no deadline. */
 #define NO_DEADLINE (G_MAXINT64 / 4)
+/* A peer whose segment could not be checked (a live hash list that does
+ * not name it yet) rests this long: the list is fetched again meanwhile. */
+#define UNVERIFIED_RETRY_US (1 * G_USEC_PER_SEC)
 
 typedef enum {
   JOB_NEW,
@@ -424,9 +427,10 @@ decide (P2pScheduler * s, Job * job)
 }
 
 /* The peer is too slow for the deadline: the rest comes over HTTP from the
- * byte it reached. */
+ * byte it reached.  @strike: it is worse than slow (it sent nothing, or
+ * trickles). */
 static void
-hand_over (P2pScheduler * s, Job * job)
+hand_over (P2pScheduler * s, Job * job, gboolean strike)
 {
   PeerRec *rec = job->peer;
   GBytes *partial;
@@ -439,6 +443,8 @@ hand_over (P2pScheduler * s, Job * job)
    * faster ones next time */
   p2p_peer_stats_add_transfer (&rec->stats, job->received, job->started,
       job->first_byte >= 0 ? job->first_byte : t, t);
+  if (strike)
+    p2p_peer_stats_add_strike (&rec->stats, t);
   refuse (job, rec, NO_DEADLINE);
   s->counters.handovers++;
   GST_DEBUG ("segment %" G_GINT64_FORMAT ": peer %s too slow (%" G_GINT64_FORMAT
@@ -466,15 +472,26 @@ check_transfer (P2pScheduler * s, Job * job)
 {
   gint64 t = now (s);
   gint64 total = job->total > 0 ? job->total : (gint64) job_size (s, job);
-  gint64 http_left;
+  gint64 http_left, elapsed = t - job->started;
 
-  if (job->state != JOB_PEER || job->consumers->len == 0)
+  if (job->state != JOB_PEER)
+    return;
+  /* (no bytes at all is the peer's no-bytes timer's to catch) */
+  if (elapsed >= P2P_SCHED_TRICKLE_OBSERVED_US && job->received > 0
+      && job->received <
+      elapsed * (gdouble) P2P_SCHED_MIN_PEER_RATE / G_USEC_PER_SEC) {
+    hand_over (s, job, TRUE);
+    return;
+  }
+  if (job->consumers->len == 0)
     return;
   http_left = p2p_http_stats_estimate_us (&s->http, total - job->received);
+  /* not a byte in all the time it had is not slow: it announced what it
+   * does not send (three such and it is dropped) */
   if (p2p_sched_should_hand_over (t, job->deadline, job->started,
           job->received, total, p2p_peer_stats_get_rate (&job->peer->stats),
           http_left))
-    hand_over (s, job);
+    hand_over (s, job, job->received == 0);
 }
 
 /* --- public -------------------------------------------------------------- */
@@ -642,7 +659,7 @@ p2p_scheduler_peer_announced (P2pScheduler * s, gpointer peer)
   reschedule (s);
 }
 
-void
+gboolean
 p2p_scheduler_peer_progress (P2pScheduler * s, gpointer peer,
     gint64 segment_id, gint64 received, gint64 total)
 {
@@ -650,46 +667,64 @@ p2p_scheduler_peer_progress (P2pScheduler * s, gpointer peer,
   Job *job = rec ? rec->job : NULL;
 
   if (!job || job->id != segment_id)
-    return;
+    return TRUE;
+  if (total > 0 && job->expected_size > 0 && total != job->expected_size)
+    return FALSE;
   if (received > 0 && job->first_byte < 0)
     job->first_byte = now (s);
   job->received = received;
   if (total > 0)
     job->total = total;
   check_transfer (s, job);
+  return TRUE;
 }
 
-void
+P2pSchedCheck
 p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
     GBytes * data, gboolean strike)
 {
   PeerRec *rec = g_hash_table_lookup (s->peers, peer);
   Job *job = rec ? rec->job : NULL;
   gint64 t = now (s);
+  P2pSchedCheck verdict = P2P_SCHED_CHECK_OK;
 
   if (!job || job->id != segment_id)
-    return;
+    return P2P_SCHED_CHECK_OK;
   job->peer = NULL;
   rec->job = NULL;
   job->state = JOB_NEW;
-  if (data && s->ops.check (segment_id, data, job->expected_size,
-          s->user_data)) {
+  if (data)
+    verdict = s->ops.check (segment_id, data, job->expected_size,
+        s->user_data);
+  if (data && verdict == P2P_SCHED_CHECK_OK) {
     p2p_peer_stats_add_transfer (&rec->stats, g_bytes_get_size (data),
         job->started, job->first_byte >= 0 ? job->first_byte : t, t);
     job_complete (s, job, data, P2P_JOB_SOURCE_PEER);
   } else {
-    if (data || strike)
+    gboolean blamed = strike || verdict == P2P_SCHED_CHECK_WRONG;
+
+    /* a stall measures it too: a peer that sends nothing is not asked
+     * again as if it were new */
+    if (strike && !data)
+      p2p_peer_stats_add_transfer (&rec->stats, job->received, job->started,
+          job->first_byte >= 0 ? job->first_byte : t, t);
+    if (blamed)
       p2p_peer_stats_add_strike (&rec->stats, t);
     /* absent: it holds it but is busy uploading (or lost it), for every
-     * job a little while; failed: not for this segment */
+     * job a little while; failed or unverifiable: not for this segment */
     if (data || strike)
       refuse (job, rec, NO_DEADLINE);
     else
       rec->busy_until = t + ABSENT_RETRY_US;
+    /* what it holds cannot be checked yet: not asked again (a prefetch
+     * would, at once) before the checks may know more */
+    if (verdict == P2P_SCHED_CHECK_UNVERIFIED)
+      rec->busy_until = t + UNVERIFIED_RETRY_US;
     decide (s, job);
   }
   try_prefetch (s);
   reschedule (s);
+  return verdict;
 }
 
 void
@@ -813,7 +848,8 @@ p2p_scheduler_range_done (P2pScheduler * s, gint64 segment_id, guint token,
   bytes = g_byte_array_free_to_bytes (whole);
   g_clear_pointer (&job->partial, g_bytes_unref);
   if ((job->total < 0 || (gint64) g_bytes_get_size (bytes) == job->total)
-      && s->ops.check (segment_id, bytes, job->expected_size, s->user_data))
+      && s->ops.check (segment_id, bytes, job->expected_size,
+          s->user_data) == P2P_SCHED_CHECK_OK)
     job_complete (s, job, bytes, P2P_JOB_SOURCE_MIXED);
   else
     job_go_http (s, job);
@@ -853,7 +889,7 @@ reschedule (P2pScheduler * s)
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & job)) {
     if (job->state == JOB_WAITING)
       next = MIN (next, job->wait_until);
-    else if (job->state == JOB_PEER && job->consumers->len)
+    else if (job->state == JOB_PEER)
       next = MIN (next, t + CHECK_INTERVAL_US);
   }
   s->ops.wake_at (next == G_MAXINT64 ? -1 : MAX (next, t), s->user_data);

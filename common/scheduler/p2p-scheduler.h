@@ -37,6 +37,15 @@ typedef enum {
   P2P_JOB_SOURCE_SHARED,        /* another consumer's HTTP fetch */
 } P2pJobSource;
 
+/* What the checks say of a whole segment assembled from a peer. */
+typedef enum {
+  P2P_SCHED_CHECK_WRONG = 0,    /* the sender is to blame */
+  P2P_SCHED_CHECK_OK = 1,
+  /* cannot be checked (a hash list that does not name it yet): not
+   * taken, nobody blamed */
+  P2P_SCHED_CHECK_UNVERIFIED = 2,
+} P2pSchedCheck;
+
 typedef struct {
   gint64 (*now) (gpointer user_data);
   /* (Re)arms the one wake-up at clock time @when; -1 cancels it. */
@@ -51,8 +60,8 @@ typedef struct {
   GBytes *(*peer_cancel) (gpointer peer, gpointer user_data);
   gboolean (*have) (gint64 segment_id, gpointer user_data);
   /* A whole segment assembled from a peer (and HTTP) passes the checks. */
-  gboolean (*check) (gint64 segment_id, GBytes * data, gint64 expected_size,
-      gpointer user_data);
+  P2pSchedCheck (*check) (gint64 segment_id, GBytes * data,
+      gint64 expected_size, gpointer user_data);
   void (*store) (gint64 segment_id, GBytes * data, gpointer user_data);
   /* Peers are on their way (the tracker says others watch and connections
    * are being made): worth waiting for while HTTP could still make it. */
@@ -107,11 +116,17 @@ P2pPeerStats *p2p_scheduler_get_peer_stats (P2pScheduler * sched,
     gpointer peer);
 /* The peer's list of segments changed (or it opened). */
 void p2p_scheduler_peer_announced (P2pScheduler * sched, gpointer peer);
-void p2p_scheduler_peer_progress (P2pScheduler * sched, gpointer peer,
+/* Returns FALSE when the size the peer announced (@total) contradicts what
+ * the manifest says of the segment: the caller drops the peer, whose
+ * bytes are not waited for. */
+gboolean p2p_scheduler_peer_progress (P2pScheduler * sched, gpointer peer,
     gint64 segment_id, gint64 received, gint64 total);
 /* The peer's download ended: @data (whole, unchecked) or NULL; @strike when
- * the failure counts against the peer (a stall, wrong bytes). */
-void p2p_scheduler_peer_done (P2pScheduler * sched, gpointer peer,
+ * the failure counts against the peer (a stall, wrong bytes).  Returns what
+ * the check said of @data (OK without data, or when the peer's download
+ * was no longer wanted).  Bytes that fail go nowhere: the job is decided
+ * again without this peer (another holder, or HTTP). */
+P2pSchedCheck p2p_scheduler_peer_done (P2pScheduler * sched, gpointer peer,
     gint64 segment_id, GBytes * data, gboolean strike);
 
 /* A consumer asks for @segment_id (@duration seconds, @expected_size bytes

@@ -452,13 +452,16 @@ start_upload (P2pPeer * peer, const P2pPeerCommand * req)
 
 /* --- incoming messages --------------------------------------------------- */
 
+/* The newest ids are last (a live window's): beyond the cap, the oldest
+ * are forgotten. */
 static void
 set_from_array (GHashTable * set, const GArray * ids)
 {
   g_hash_table_remove_all (set);
   if (!ids)
     return;
-  for (guint i = 0; i < ids->len; i++) {
+  for (guint i = ids->len > P2P_PEER_MAX_ANNOUNCED_IDS ?
+      ids->len - P2P_PEER_MAX_ANNOUNCED_IDS : 0; i < ids->len; i++) {
     gint64 id = g_array_index (ids, gint64, i);
 
     g_hash_table_add (set, new_id (id));

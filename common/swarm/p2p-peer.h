@@ -14,6 +14,12 @@
 
 G_BEGIN_DECLS
 
+/* Segment ids of one announcement a peer is taken to hold (and as many
+ * loading): a 2-hour VOD in 2-second segments; p2p-media-loader keeps far
+ * fewer.  The announcement codec lets a remote claim about 65,000, each a
+ * hash table entry here, for every peer of every swarm. */
+#define P2P_PEER_MAX_ANNOUNCED_IDS 4096
+
 typedef struct _P2pPeer P2pPeer;
 
 typedef struct {

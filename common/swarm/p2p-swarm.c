@@ -39,6 +39,11 @@ P2P_LOG_CATEGORY (p2p_swarm_log, "p2pcdn-swarm", "one swarm: offers, answers, pe
 /* How long after joining a swarm others announced by the tracker are
  * expected to connect (offers, ICE and DTLS take about a second). */
 #define PEERS_EXPECTED_US (8 * G_USEC_PER_SEC)
+/* Peers banned for the session (wrong bytes, protocol errors).  Each ban
+ * cost its peer a connection and a segment we caught; beyond this many a
+ * swarm is under attack by ids it cannot track anyway, and the checks
+ * still catch every wrong segment. */
+#define MAX_BANNED_PEERS 4096
 
 typedef struct {
   P2pSwarm *swarm;
@@ -94,6 +99,7 @@ struct _P2pSwarm
   P2pSwarmCounters *counters;
 
   GHashTable *peers;            /* P2pTrackerId* -> PeerEntry* */
+  GHashTable *banned;           /* P2pTrackerId* (owned): never again */
   GHashTable *offers;           /* offer id -> PendingOffer* */
   GPtrArray *answers;           /* PendingAnswer*, accepting an offer */
   P2pScheduler *sched;          /* segment jobs: what comes from whom */
@@ -106,7 +112,9 @@ struct _P2pSwarm
   guint making;                 /* offers being made for an announce */
   GPtrArray *dead;              /* PeerEntry* to free from an idle */
   GSource *reap_idle;
+  GSource *strikes_idle;        /* drops peers struck inside the scheduler */
   gint64 created;
+  gint64 last_used;             /* a fetch or a cache hit, monotonic */
   gint others;                  /* other viewers per the tracker, -1 unknown */
 };
 
@@ -240,6 +248,28 @@ drop_peer (P2pSwarm * swarm, PeerEntry * e, gboolean bad)
     p2p_scheduler_remove_peer (swarm->sched, e);
 }
 
+static gboolean
+is_banned (P2pSwarm * swarm, const P2pTrackerId * id)
+{
+  return g_hash_table_contains (swarm->banned, id);
+}
+
+/* @e sent wrong bytes or broke the protocol: dropped, and its id refused
+ * from now on, whether it offers, answers or comes back through a
+ * tracker. */
+static void
+ban_peer (P2pSwarm * swarm, PeerEntry * e)
+{
+  if (!is_banned (swarm, &e->id)
+      && g_hash_table_size (swarm->banned) < MAX_BANNED_PEERS) {
+    g_hash_table_add (swarm->banned, g_memdup2 (&e->id, sizeof (e->id)));
+    swarm->counters->banned_peers++;
+    GST_WARNING ("swarm %s: peer %s banned for the session",
+        swarm->info_hash, p2p_peer_get_id (e->peer));
+  }
+  drop_peer (swarm, e, TRUE);
+}
+
 static void
 on_peer_announced (P2pPeer * peer, gpointer user_data)
 {
@@ -254,10 +284,17 @@ on_peer_progress (P2pPeer * peer, gint64 segment_id, gint64 received,
     gint64 total, gpointer user_data)
 {
   PeerEntry *e = user_data;
+  P2pSwarm *swarm = e->swarm;
 
-  if (e->swarm->sched)
-    p2p_scheduler_peer_progress (e->swarm->sched, e, segment_id, received,
-      total);
+  if (!swarm->sched || p2p_scheduler_peer_progress (swarm->sched, e,
+          segment_id, received, total))
+    return;
+  /* a size the manifest contradicts: wrong whatever follows */
+  GST_WARNING ("swarm %s: segment %" G_GINT64_FORMAT " from peers rejected: "
+      "announced as %" G_GINT64_FORMAT " bytes, not the manifest's size",
+      swarm->info_hash, segment_id, total);
+  swarm->counters->bad_peer_segments++;
+  ban_peer (swarm, e);
 }
 
 static void
@@ -266,36 +303,29 @@ on_peer_downloaded (P2pPeer * peer, gint64 segment_id, GBytes * data,
 {
   PeerEntry *e = user_data;
   P2pSwarm *swarm = e->swarm;
-  GError *check_error = NULL;
-  gboolean strike = FALSE, bad = FALSE;
+  gboolean strike = FALSE;
   P2pPeerStats *stats;
 
   if (!swarm->sched)
     return;
-  if (data) {
-    gsize len;
-    const guint8 *bytes = g_bytes_get_data (data, &len);
-
-    if (!p2p_segment_check (bytes, len, -1, &check_error)) {
-      /* A peer that sends wrong bytes is not asked again. */
-      GST_WARNING ("swarm %s: segment %" G_GINT64_FORMAT " from peer %s "
-          "rejected: %s", swarm->info_hash, segment_id,
-          p2p_peer_get_id (peer), check_error->message);
-      g_clear_error (&check_error);
-      data = NULL;
-      strike = bad = TRUE;
-    }
-  } else if (error && !g_error_matches (error, P2P_PEER_ERROR,
+  if (!data && error && !g_error_matches (error, P2P_PEER_ERROR,
           P2P_PEER_ERROR_ABSENT)
       && !g_error_matches (error, P2P_PEER_ERROR, P2P_PEER_ERROR_CANCELLED)) {
     GST_DEBUG ("swarm %s: segment %" G_GINT64_FORMAT " from %s failed: %s",
         swarm->info_hash, segment_id, p2p_peer_get_id (peer), error->message);
     strike = TRUE;
   }
-  p2p_scheduler_peer_done (swarm->sched, e, segment_id, data, strike);
+  /* the scheduler checks the bytes (sched_check): wrong ones go nowhere,
+   * the job is decided again without this peer */
+  if (p2p_scheduler_peer_done (swarm->sched, e, segment_id, data, strike) ==
+      P2P_SCHED_CHECK_WRONG) {
+    swarm->counters->bad_peer_segments++;
+    ban_peer (swarm, e);
+    return;
+  }
   stats = p2p_scheduler_get_peer_stats (swarm->sched, e);
-  if (bad || (stats && p2p_peer_stats_get_strikes (stats,
-              g_get_monotonic_time ()) >= MAX_STRIKES))
+  if (stats && p2p_peer_stats_get_strikes (stats,
+          g_get_monotonic_time ()) >= MAX_STRIKES)
     drop_peer (swarm, e, TRUE);
 }
 
@@ -344,7 +374,10 @@ on_peer_failed (P2pPeer * peer, const GError * error, gpointer user_data)
       && (error->code == P2P_PEER_ERROR_PROTOCOL
       || error->code == P2P_PEER_ERROR_SIZE);
 
-  drop_peer (e->swarm, e, bad);
+  if (bad)
+    ban_peer (e->swarm, e);
+  else
+    drop_peer (e->swarm, e, FALSE);
 }
 
 static const P2pPeerCallbacks peer_callbacks = {
@@ -374,6 +407,10 @@ add_peer (P2pSwarm * swarm, P2pPeerConnection * conn,
   PeerEntry *e;
   gchar *name;
 
+  if (is_banned (swarm, remote)) {
+    p2p_peer_connection_close (conn);
+    return;
+  }
   if (old) {
     gboolean ours_lower = p2p_tracker_id_compare (&swarm->peer_id, remote) < 0;
     gboolean keep_new = we_offered == ours_lower && old->we_offered != ours_lower;
@@ -485,9 +522,44 @@ sched_peer_request (gpointer peer, gint64 segment_id, gpointer user_data)
   return p2p_peer_request (((PeerEntry *) peer)->peer, segment_id);
 }
 
+/* Peers whose strikes reached the limit in a decision of the scheduler
+ * (a hand-over of one that sent nothing, or trickled) go now: a peer never
+ * asked again would otherwise keep its place within max-peers. */
+static gboolean
+drop_struck (gpointer user_data)
+{
+  P2pSwarm *swarm = user_data;
+  GHashTableIter it;
+  PeerEntry *e;
+  GPtrArray *struck = g_ptr_array_new ();
+  gint64 now = g_get_monotonic_time ();
+
+  g_clear_pointer (&swarm->strikes_idle, g_source_unref);
+  g_hash_table_iter_init (&it, swarm->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & e)) {
+    P2pPeerStats *stats = p2p_scheduler_get_peer_stats (swarm->sched, e);
+
+    if (stats && p2p_peer_stats_get_strikes (stats, now) >= MAX_STRIKES)
+      g_ptr_array_add (struck, e);
+  }
+  for (guint i = 0; i < struck->len; i++)
+    drop_peer (swarm, g_ptr_array_index (struck, i), TRUE);
+  g_ptr_array_unref (struck);
+  return G_SOURCE_REMOVE;
+}
+
 static GBytes *
 sched_peer_cancel (gpointer peer, gpointer user_data)
 {
+  P2pSwarm *swarm = user_data;
+
+  /* not from inside the scheduler's decision */
+  if (!swarm->strikes_idle) {
+    swarm->strikes_idle = g_idle_source_new ();
+    g_source_set_priority (swarm->strikes_idle, G_PRIORITY_DEFAULT);
+    g_source_set_callback (swarm->strikes_idle, drop_struck, swarm, NULL);
+    g_source_attach (swarm->strikes_idle, swarm_context (swarm));
+  }
   return p2p_peer_cancel_download_keep (((PeerEntry *) peer)->peer);
 }
 
@@ -500,14 +572,35 @@ sched_have (gint64 segment_id, gpointer user_data)
       segment_id);
 }
 
-static gboolean
+static P2pSchedCheck
 sched_check (gint64 segment_id, GBytes * data, gint64 expected_size,
     gpointer user_data)
 {
-  gsize len;
-  const guint8 *bytes = g_bytes_get_data (data, &len);
+  P2pSwarm *swarm = user_data;
+  GError *error = NULL;
+  gboolean ok;
 
-  return p2p_segment_check (bytes, len, expected_size, NULL);
+  if (swarm->config.check_segment) {
+    ok = swarm->config.check_segment (swarm->stream_swarm_id, segment_id,
+        data, expected_size, &error, swarm->config.check_data);
+  } else {
+    gsize len;
+    const guint8 *bytes = g_bytes_get_data (data, &len);
+
+    ok = p2p_segment_check (bytes, len, expected_size, 0, &error);
+  }
+  if (ok)
+    return P2P_SCHED_CHECK_OK;
+  if (!p2p_segment_check_error_blames_sender (error)) {
+    GST_DEBUG ("swarm %s: segment %" G_GINT64_FORMAT " from peers not "
+        "taken: %s", swarm->info_hash, segment_id, error->message);
+    g_error_free (error);
+    return P2P_SCHED_CHECK_UNVERIFIED;
+  }
+  GST_WARNING ("swarm %s: segment %" G_GINT64_FORMAT " from peers rejected: "
+      "%s", swarm->info_hash, segment_id, error->message);
+  g_error_free (error);
+  return P2P_SCHED_CHECK_WRONG;
 }
 
 static void
@@ -551,10 +644,17 @@ static const P2pSchedulerOps sched_ops = {
   sched_check, sched_store, sched_peers_expected,
 };
 
+gint64
+p2p_swarm_get_last_used (P2pSwarm * swarm)
+{
+  return swarm->last_used;
+}
+
 void
 p2p_swarm_fetch (P2pSwarm * swarm, gint64 segment_id, gdouble duration,
     gint64 expected_size, gpointer consumer)
 {
+  swarm->last_used = g_get_monotonic_time ();
   if (swarm->closed) {
     swarm->config.consumer_ops->go_http (consumer, FALSE);
     return;
@@ -566,6 +666,7 @@ p2p_swarm_fetch (P2pSwarm * swarm, gint64 segment_id, gdouble duration,
 void
 p2p_swarm_served (P2pSwarm * swarm, gint64 segment_id, gdouble duration)
 {
+  swarm->last_used = g_get_monotonic_time ();
   if (!swarm->closed)
     p2p_scheduler_served (swarm->sched, segment_id, duration);
 }
@@ -931,7 +1032,9 @@ on_tracker_answer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
     g_source_destroy (o->expiry);
     g_clear_pointer (&o->expiry, g_source_unref);
   }
-  if (p2p_peer_connection_set_answer (o->connection, sdp, &error)) {
+  if (is_banned (swarm, from)) {
+    GST_DEBUG ("swarm %s: answer from a banned peer", swarm->info_hash);
+  } else if (p2p_peer_connection_set_answer (o->connection, sdp, &error)) {
     /* the peer owns the connection now: no close when the offer goes */
     add_peer (swarm, o->connection, from, TRUE,
         p2p_locality_sdp_is_local (sdp, swarm->subnets));
@@ -1019,7 +1122,7 @@ on_tracker_offer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
   PendingAnswer *a;
 
   if (!p2p_tracker_id_equal (info_hash, &swarm->info_hash_id)
-      || p2p_tracker_id_equal (from, &swarm->peer_id)
+      || p2p_tracker_id_equal (from, &swarm->peer_id) || is_banned (swarm, from)
       || g_hash_table_size (swarm->peers) + swarm->answers->len >=
       swarm->config.max_peers)
     return;
@@ -1066,6 +1169,8 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
   swarm->cache = cache;
   swarm->counters = counters;
   swarm->peers = g_hash_table_new (p2p_tracker_id_hash, p2p_tracker_id_equal);
+  swarm->banned = g_hash_table_new_full (p2p_tracker_id_hash,
+      p2p_tracker_id_equal, g_free, NULL);
   swarm->offers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify) pending_offer_free);
   swarm->answers =
@@ -1075,7 +1180,7 @@ p2p_swarm_new (const gchar * info_hash, const gchar * stream_swarm_id,
   swarm->slots = g_ptr_array_new_with_free_func ((GDestroyNotify)
       tracker_slot_free);
   swarm->dead = g_ptr_array_new ();
-  swarm->created = g_get_monotonic_time ();
+  swarm->created = swarm->last_used = g_get_monotonic_time ();
   swarm->others = -1;
   {
     gchar *self = p2p_tracker_id_to_ascii (peer_id);
@@ -1122,6 +1227,7 @@ p2p_swarm_unref (P2pSwarm * swarm)
     return;
   p2p_swarm_close (swarm);
   g_array_unref (swarm->loading);
+  g_hash_table_unref (swarm->banned);
   g_ptr_array_unref (swarm->subnets);
   g_ptr_array_unref (swarm->dead);
   g_ptr_array_unref (swarm->slots);
@@ -1154,6 +1260,10 @@ p2p_swarm_close (P2pSwarm * swarm)
   if (swarm->reap_idle)
     g_source_destroy (swarm->reap_idle);
   reap_dead (swarm);
+  if (swarm->strikes_idle) {
+    g_source_destroy (swarm->strikes_idle);
+    g_clear_pointer (&swarm->strikes_idle, g_source_unref);
+  }
 
   /* every data channel closes now, so that peers learn at once; freeing a
    * peer calls nothing back, so the scheduler sees no event while it tells

@@ -14,10 +14,19 @@
 #include "p2p-transport.h"
 #include "p2p-scheduler.h"
 #include "p2p-rate-limit.h"
+#include "p2p-segment-check.h"
 
 G_BEGIN_DECLS
 
 typedef struct _P2pSwarm P2pSwarm;
+
+/* Whether @data, a whole segment assembled from a peer, is @segment_id of
+ * the rendition @stream_swarm_id: its size (@expected_size, -1 unknown, or
+ * what the manifest says), container and hash.  On failure sets a
+ * P2P_SEGMENT_CHECK_ERROR (UNVERIFIED: not the sender's fault). */
+typedef gboolean (*P2pSwarmCheckFunc) (const gchar * stream_swarm_id,
+    gint64 segment_id, GBytes * data, gint64 expected_size, GError ** error,
+    gpointer user_data);
 
 typedef struct {
   guint max_peers;
@@ -32,6 +41,9 @@ typedef struct {
   P2pPlaybackModel *playback_model;
   /* how the swarm answers the requests of p2p_swarm_fetch() */
   const P2pConsumerOps *consumer_ops;
+  /* checks bytes from peers; NULL: the container check alone */
+  P2pSwarmCheckFunc check_segment;
+  gpointer check_data;
 } P2pSwarmConfig;
 
 /* Figures the swarm adds to (owned by the manager, manager thread). */
@@ -40,6 +52,8 @@ typedef struct {
   guint64 uploads;
   guint64 peers_connected;      /* ever */
   guint64 peers_dropped;        /* for bad data or protocol errors */
+  guint64 bad_peer_segments;    /* segments from peers that failed checks */
+  guint64 banned_peers;         /* refused for the rest of the session */
 } P2pSwarmCounters;
 
 P2pSwarm *p2p_swarm_new (const gchar * info_hash,
@@ -71,6 +85,8 @@ void p2p_swarm_http_done (P2pSwarm * swarm, gint64 segment_id, GBytes * data,
     gint64 requested, gint64 first_byte, gint64 done);
 void p2p_swarm_range_done (P2pSwarm * swarm, gint64 segment_id, guint token,
     GBytes * data);
+/* When a request last used the swarm (monotonic us). */
+gint64 p2p_swarm_get_last_used (P2pSwarm * swarm);
 /* What the playback model thinks the player holds ahead (us). */
 gint64 p2p_swarm_get_buffer_us (P2pSwarm * swarm);
 const P2pSchedulerCounters *p2p_swarm_get_scheduler_counters (P2pSwarm *

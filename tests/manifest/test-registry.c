@@ -268,6 +268,45 @@ test_hls_ranges_init_keys (void)
   p2p_manifest_registry_free (reg);
 }
 
+/* The segments under EXT-X-KEY METHOD=AES-128 are marked (their bytes are
+ * ciphertext: only their size can be checked), up to a METHOD=NONE; a
+ * SAMPLE-AES segment keeps its container.  Segments are found by id. */
+static void
+test_hls_aes128_by_id (void)
+{
+  P2pManifestRegistry *reg = p2p_manifest_registry_new ();
+  P2pRequestInfo info;
+  const gchar *sid;
+  const P2pSegment *seg;
+  gboolean expected[] = { FALSE, TRUE, TRUE, FALSE, FALSE };
+
+  g_bytes_unref (add_text (reg, P2P_MANIFEST_FORMAT_HLS,
+          "https://o.test/media.m3u8",
+          "#EXTM3U\n#EXT-X-TARGETDURATION:2\n"
+          "#EXTINF:2,\ns0.ts\n"
+          "#EXT-X-KEY:METHOD=AES-128,URI=\"k1\"\n"
+          "#EXTINF:2,\ns1.ts\n#EXTINF:2,\ns2.ts\n"
+          "#EXT-X-KEY:METHOD=NONE\n#EXTINF:2,\ns3.ts\n"
+          "#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"k2\"\n"
+          "#EXTINF:2,\ns4.ts\n#EXT-X-ENDLIST\n"));
+  info = classify (reg, "https://o.test/s0.ts", -1, -1);
+  sid = info.stream_swarm_id;
+  g_assert_nonnull (sid);
+  for (gint64 id = 0; id < 5; id++) {
+    gchar *sid_copy = g_strdup (sid);
+
+    seg = p2p_manifest_registry_find_segment (reg, sid_copy, id);
+    g_assert_nonnull (seg);
+    g_assert_cmpint (seg->id, ==, id);
+    g_assert_cmpint (seg->aes128, ==, expected[id]);
+    sid = classify (reg, "https://o.test/s0.ts", -1, -1).stream_swarm_id;
+    g_free (sid_copy);
+  }
+  g_assert_null (p2p_manifest_registry_find_segment (reg, sid, 5));
+  g_assert_null (p2p_manifest_registry_find_segment (reg, "v2-none", 0));
+  p2p_manifest_registry_free (reg);
+}
+
 /* A live refresh keeps the swarm and the previous window, drops older
  * segments, and keeps start times continuous. */
 static void
@@ -616,6 +655,8 @@ main (int argc, char **argv)
       test_hls_master_details);
   g_test_add_func ("/manifest/registry/hls-ranges-init-keys",
       test_hls_ranges_init_keys);
+  g_test_add_func ("/manifest/registry/hls-aes128-by-id",
+      test_hls_aes128_by_id);
   g_test_add_func ("/manifest/registry/hls-live-refresh",
       test_hls_live_refresh);
   g_test_add_func ("/manifest/registry/dash-template", test_dash_template);

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -87,6 +88,9 @@ class Swarm:
         env["GST_REGISTRY"] = os.path.join(self.tmp, "registry.bin")
         env["GST_REGISTRY_FORK"] = "no"
         env.pop("G_MESSAGES_DEBUG", None)
+        if args.segment_hashes:
+            # peers' bytes are taken only when they match the origin's list
+            env["P2PCDN_SEGMENT_HASHES"] = "segments-sha256.json"
         self.env = env
 
     def start_tracker(self, port):
@@ -140,7 +144,19 @@ class Swarm:
             argv = wrapper.split() + argv
         return self.procs.start(self.net.players[i], argv,
                                 stdout=subprocess.PIPE, text=True,
-                                env=env or self.env, stderr=stderr)
+                                env=dict(self.env, **(env or {})),
+                                stderr=stderr)
+
+    def bad_peer(self, i, mode):
+        """tests/swarm/p2pcdn-bad-peer in namespace @i, serving wrong
+        bytes of every segment once it printed 'ready'."""
+        p = self.procs.start(self.net.players[i], [
+            os.path.join(self.args.build, "tests", "swarm", "p2pcdn-bad-peer"),
+            "--mode", mode, "--tracker", self.tracker_url, "--timeout", "150",
+            self.url.replace("p2phls+", "")], stdout=subprocess.PIPE,
+            text=True, env=self.env)
+        wait_line(p, "p2pcdn-bad-peer ready", timeout=30)
+        return p
 
     def close(self):
         self.procs.stop_all()
@@ -157,6 +173,19 @@ def summary(name, rep, origin_media, total_media):
               s.get("http-bytes", 0), s.get("p2p-bytes", 0),
               s.get("upload-bytes", 0), s.get("peers", 0)))
     return share
+
+
+def played_like(rep, base):
+    """The player reached EOS with the decoded output of the HTTP-only
+    run."""
+    if not rep["eos"]:
+        print("FAIL: %s did not reach EOS: %s" % (rep["name"], rep["error"]))
+        return False
+    if (rep["video_sha256"], rep["audio_sha256"]) != \
+            (base["video_sha256"], base["audio_sha256"]):
+        print("FAIL: %s output differs from the HTTP-only run" % rep["name"])
+        return False
+    return True
 
 
 def baseline(sw):
@@ -188,13 +217,7 @@ def scenario_three_players(sw):
     for i, rep in enumerate(reps):
         share = summary(rep["name"], rep, media_bytes(entries, sw.net.ips[i]),
                         total_media)
-        if not rep["eos"]:
-            print("FAIL: %s did not reach EOS: %s" % (rep["name"], rep["error"]))
-            ok = False
-        if (rep["video_sha256"], rep["audio_sha256"]) != \
-                (base["video_sha256"], base["audio_sha256"]):
-            print("FAIL: %s output differs from the HTTP-only run" % rep["name"])
-            ok = False
+        ok = played_like(rep, base) and ok
         if i > 0 and share < 0.5:
             print("FAIL: %s took less than half of its media from peers"
                   % rep["name"])
@@ -356,6 +379,68 @@ def scenario_debug_log(sw):
     return ok
 
 
+# A sync player of the 20 s VOD may take this much longer than real time
+# (startup, prerolls) before it counts as stalled.
+STALL_SLACK_S = 10
+VOD_SECONDS = 20
+BAD_MODES = ["corrupt", "truncate", "lie"]
+
+
+def scenario_bad_peers(sw):
+    """Three players with the stream's hash list and three peers serving
+    corrupted, truncated and wrong segments: every player's decoded output
+    is the HTTP-only one, without a stall; each bad peer is banned by whoever
+    took a segment from it (it uploads at most one per player)."""
+    base, _, _ = baseline(sw)
+    n = len(BAD_MODES)
+    bad = [sw.bad_peer(3 + k, mode) for k, mode in enumerate(BAD_MODES)]
+    players = []
+    # --no-hash-list shows what the list is for: the corrupting peer's
+    # bytes pass the container check and reach the decoders
+    env = {"P2PCDN_SEGMENT_HASHES": ""} if sw.args.no_hash_list else {
+        "P2PCDN_SEGMENT_HASHES": "segments-sha256.json"}
+    for i in range(3):
+        players.append(sw.player(
+            i, "--sync", "--linger", str(4 * (2 - i) + 2), env=env))
+        time.sleep(3)
+    reps = [report(p, 150) for p in players]
+    for p in bad:
+        p.send_signal(signal.SIGTERM)
+    bad_reps = [report(p, 30) for p in bad]
+    ok = True
+    rejected = banned = 0
+    for rep in reps:
+        s = rep.get("stats", {})
+        rejected += s.get("bad-peer-segments", 0)
+        banned += s.get("banned-peers", 0)
+        print("%-8s eos=%-5s %.1f s | p2p %d B, bad-peer-segments %d, "
+              "banned-peers %d" % (rep["name"], rep["eos"], rep["seconds"],
+                                   s.get("p2p-bytes", 0),
+                                   s.get("bad-peer-segments", 0),
+                                   s.get("banned-peers", 0)))
+        ok = played_like(rep, base) and ok
+        if rep["seconds"] > VOD_SECONDS + STALL_SLACK_S:
+            print("FAIL: %s took %.1f s for %d s of media" % (
+                rep["name"], rep["seconds"], VOD_SECONDS))
+            ok = False
+    for rep in bad_reps:
+        print("bad peer %-8s: %d uploads (%d B), %d connections" % (
+            rep["mode"], rep["uploads"], rep["upload_bytes"],
+            rep["peers_connected"]))
+        if rep["uploads"] > len(players):
+            print("FAIL: the %s peer was not banned after its first segment"
+                  % rep["mode"])
+            ok = False
+    print("bad segments rejected %d, bans %d" % (rejected, banned))
+    if rejected == 0:
+        print("FAIL: no player took a segment from a bad peer: nothing shown")
+        ok = False
+    if banned < rejected:
+        print("FAIL: a bad segment without a ban")
+        ok = False
+    return ok
+
+
 def pipeline_lines(proc, n, timeout=120):
     """The JSON lines of the first n pipelines of a play-pipelines run."""
     lines = []
@@ -488,6 +573,70 @@ def scenario_http_headers(sw):
     return ok
 
 
+ABUSE_MODES = {
+    # they ask: the players' caches must go on serving each other
+    "abusive-peers": ["b-flood", "stop-reading", "malformed",
+                      "oversized-command"],
+    # they hold everything and never deliver: playback must not suffer
+    "lazy-peers": ["absent", "silent", "trickle"],
+}
+BANNED_MODES = ["malformed", "oversized-command"]
+
+
+def scenario_abusive_peers(sw, modes, share_wanted):
+    """Three players with peers that abuse the protocol (bad-peer-raw.h):
+    requests with b > 0 by the thousand, a reader that stops, malformed and
+    oversized commands; or announcements of segments never sent, silence
+    after SegmentData, one byte a second.  Every player plays what
+    HTTP-only plays without a stall, the malformed ones are banned, and
+    with @share_wanted the later players still take most of their media
+    from the earlier ones' caches."""
+    base, total_media, skip = baseline(sw)
+    bad = [sw.bad_peer(3 + k, mode) for k, mode in enumerate(modes)]
+    players = []
+    for i in range(3):
+        players.append(sw.player(i, "--sync", "--linger", str(4 * (2 - i) + 2)))
+        time.sleep(3)
+    reps = [report(p, 150) for p in players]
+    time.sleep(0.5)
+    entries = read_log(sw.log)[skip:]
+    for p in bad:
+        p.send_signal(signal.SIGCONT)
+        p.send_signal(signal.SIGTERM)
+    bad_reps = {r["mode"]: r for r in (report(p, 30) for p in bad)}
+    ok = True
+    for i, rep in enumerate(reps):
+        s = rep.get("stats", {})
+        share = summary(rep["name"], rep, media_bytes(entries, sw.net.ips[i]),
+                        total_media)
+        print("         %.1f s, peers dropped %d, banned %d" % (
+            rep["seconds"], s.get("peers-dropped", 0),
+            s.get("banned-peers", 0)))
+        ok = played_like(rep, base) and ok
+        if rep["seconds"] > VOD_SECONDS + STALL_SLACK_S:
+            print("FAIL: %s took %.1f s for %d s of media" % (
+                rep["name"], rep["seconds"], VOD_SECONDS))
+            ok = False
+        if share_wanted and i > 0 and share < 0.5:
+            print("FAIL: %s took less than half of its media from peers"
+                  % rep["name"])
+            ok = False
+    for mode in modes:
+        print("bad peer %-17s: %s" % (mode, json.dumps(bad_reps[mode])))
+    for mode in set(modes) & {"b-flood", "stop-reading"}:
+        if bad_reps[mode]["requests_sent"] == 0:
+            print("FAIL: the %s peer never asked: nothing shown" % mode)
+            ok = False
+    banned = sum(r.get("stats", {}).get("banned-peers", 0) for r in reps)
+    connected = sum(bad_reps[m]["connections"] for m in BANNED_MODES
+                    if m in bad_reps)
+    if banned < connected:
+        print("FAIL: %d connections of malformed peers, %d bans" % (
+            connected, banned))
+        ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -509,11 +658,20 @@ def main():
                     "content directory")
     ap.add_argument("--scenario", choices=["three-players", "peer-leaves",
                                            "live", "debug-log", "config",
-                                           "http-headers"],
+                                           "http-headers", "bad-peers",
+                                           "abusive-peers", "lazy-peers"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
     ap.add_argument("--node-modules", default=None)
+    ap.add_argument("--abuse-modes", default=None,
+                    help="abusive-peers, lazy-peers: p2pcdn-bad-peer modes, "
+                    "one peer each (default: the scenario's)")
+    ap.add_argument("--segment-hashes", action="store_true",
+                    help="players check peers' segments against the "
+                    "origin's segments-sha256.json")
+    ap.add_argument("--no-hash-list", action="store_true",
+                    help="bad-peers: players without the segment hash list")
     args = ap.parse_args()
 
     if not args.content:
@@ -531,9 +689,12 @@ def main():
                   "--ignore-scripts bittorrent-tracker)")
             return SKIP
 
-    sw = Swarm(args, 2 if args.scenario in ("peer-leaves", "debug-log",
-                                            "config", "http-headers")
-               else 3)
+    modes = args.abuse_modes.split(",") if args.abuse_modes else \
+        ABUSE_MODES.get(args.scenario, [])
+    n_ns = {"peer-leaves": 2, "debug-log": 2, "config": 2, "http-headers": 2,
+            "bad-peers": 3 + len(BAD_MODES),
+            "abusive-peers": 3 + len(modes), "lazy-peers": 3 + len(modes)}
+    sw = Swarm(args, n_ns.get(args.scenario, 3))
     try:
         sw.start_servers()
         if args.scenario == "three-players":
@@ -546,6 +707,11 @@ def main():
             ok = scenario_config(sw)
         elif args.scenario == "http-headers":
             ok = scenario_http_headers(sw)
+        elif args.scenario == "bad-peers":
+            ok = scenario_bad_peers(sw)
+        elif args.scenario in ABUSE_MODES:
+            ok = scenario_abusive_peers(sw, modes,
+                                        args.scenario == "abusive-peers")
         else:
             ok = scenario_peer_leaves(sw)
     finally:

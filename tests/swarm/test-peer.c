@@ -283,22 +283,85 @@ test_segment_check (void)
   };
   GError *error = NULL;
 
-  g_assert_true (p2p_segment_check (d, len, len, NULL));
-  g_assert_true (p2p_segment_check (d, len, -1, NULL));
-  g_assert_false (p2p_segment_check (d, len, len + 1, &error));
+  g_assert_true (p2p_segment_check (d, len, len, 0, NULL));
+  g_assert_true (p2p_segment_check (d, len, -1, 0, NULL));
+  g_assert_false (p2p_segment_check (d, len, len + 1, 0, &error));
   g_assert_error (error, P2P_SEGMENT_CHECK_ERROR, P2P_SEGMENT_CHECK_ERROR_SIZE);
   g_clear_error (&error);
   broken[188 * 5] = 0x00;       /* a lost sync byte */
-  g_assert_false (p2p_segment_check (broken, len, len, &error));
+  g_assert_false (p2p_segment_check (broken, len, len, 0, &error));
   g_assert_error (error, P2P_SEGMENT_CHECK_ERROR,
       P2P_SEGMENT_CHECK_ERROR_STRUCTURE);
   g_clear_error (&error);
-  g_assert_true (p2p_segment_check (bmff, sizeof (bmff), -1, NULL));
-  g_assert_false (p2p_segment_check (bmff, sizeof (bmff) - 1, -1, NULL));
-  g_assert_false (p2p_segment_check ((const guint8 *) "hello world", 11, -1,
+  g_assert_true (p2p_segment_check (bmff, sizeof (bmff), -1, 0, NULL));
+  g_assert_false (p2p_segment_check (bmff, sizeof (bmff) - 1, -1, 0, NULL));
+  g_assert_false (p2p_segment_check ((const guint8 *) "hello world", 11, -1, 0,
           NULL));
   g_free (broken);
   g_bytes_unref (ts);
+}
+
+/* A remote announcing more ids than anyone holds: the newest
+ * P2P_PEER_MAX_ANNOUNCED_IDS are kept. */
+static void
+test_announcement_capped (void)
+{
+  Pair p;
+  GArray *held = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const gint64 n = 3 * P2P_PEER_MAX_ANNOUNCED_IDS;
+
+  pair_open (&p, 2000);
+  for (gint64 id = 0; id < n; id++)
+    g_array_append_val (held, id);
+  p2p_peer_announce (p.a, held, NULL);
+  iterate_until ((gboolean *) & p.eb.announced, 2000);
+  g_assert_cmpint (p.eb.announced, ==, 1);
+  g_assert_true (p2p_peer_has_segment (p.b, n - 1));
+  g_assert_true (p2p_peer_has_segment (p.b, n - P2P_PEER_MAX_ANNOUNCED_IDS));
+  g_assert_false (p2p_peer_has_segment (p.b,
+          n - P2P_PEER_MAX_ANNOUNCED_IDS - 1));
+  g_assert_false (p2p_peer_has_segment (p.b, 0));
+  g_assert_null (p.eb.failed);
+  g_array_unref (held);
+  pair_close (&p);
+}
+
+/* Segments honest peers send that are neither TS nor ISO BMFF in the
+ * clear: AES-128 ciphertext and HLS packed audio. */
+static void
+test_segment_check_encrypted_and_audio (void)
+{
+  guint8 cipher[64];
+  /* an ID3 tag of 10 + 4 bytes, then two ADTS frames of 9 and 8 bytes */
+  static const guint8 aac[] = {
+    'I', 'D', '3', 4, 0, 0, 0, 0, 0, 4, 'P', 'R', 'I', 'V',
+    0xff, 0xf1, 0x50, 0x80, 0x01, 0x3f, 0xfc, 0xaa, 0xbb,
+    0xff, 0xf1, 0x50, 0x80, 0x01, 0x1f, 0xfc, 0xcc,
+  };
+  GError *error = NULL;
+
+  for (guint i = 0; i < sizeof (cipher); i++)
+    cipher[i] = (guint8) (i * 37 + 11);
+  /* no sync byte anywhere: only the AES-128 flag lets it pass */
+  g_assert_false (p2p_segment_check (cipher, sizeof (cipher), -1, 0, NULL));
+  g_assert_true (p2p_segment_check (cipher, sizeof (cipher), -1,
+          P2P_SEGMENT_CHECK_AES128, NULL));
+  g_assert_false (p2p_segment_check (cipher, sizeof (cipher) - 1, -1,
+          P2P_SEGMENT_CHECK_AES128, &error));
+  g_assert_error (error, P2P_SEGMENT_CHECK_ERROR,
+      P2P_SEGMENT_CHECK_ERROR_STRUCTURE);
+  g_clear_error (&error);
+  g_assert_false (p2p_segment_check (cipher, sizeof (cipher), 80,
+          P2P_SEGMENT_CHECK_AES128, NULL));
+
+  g_assert_true (p2p_segment_check (aac, sizeof (aac), -1, 0, NULL));
+  /* without the tag, and cut inside the last frame */
+  g_assert_true (p2p_segment_check (aac + 14, sizeof (aac) - 14, -1, 0,
+          NULL));
+  g_assert_false (p2p_segment_check (aac, sizeof (aac) - 1, -1, 0, &error));
+  g_assert_error (error, P2P_SEGMENT_CHECK_ERROR,
+      P2P_SEGMENT_CHECK_ERROR_STRUCTURE);
+  g_clear_error (&error);
 }
 
 int
@@ -307,6 +370,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/peer/announce-and-download", test_announce_and_download);
   g_test_add_func ("/peer/absent", test_absent);
+  g_test_add_func ("/peer/announcement-capped", test_announcement_capped);
+  g_test_add_func ("/peer/segment-check-encrypted-and-audio",
+      test_segment_check_encrypted_and_audio);
   g_test_add_func ("/peer/malformed-command", test_malformed_command_drops_peer);
   g_test_add_func ("/peer/more-than-announced",
       test_more_bytes_than_announced_drops_peer);

@@ -575,12 +575,16 @@ swarm_joined (Fixture * f)
  * it, nor free the old one twice.  The request R's bad bytes were for is
  * answered once (over HTTP: nobody else holds it); the new connection
  * serves the next one. */
+/* R sends well-formed garbage: it is dropped and banned for the session.
+ * Its bytes reach nobody, the segment goes to HTTP, and R connecting again
+ * (its offers through the tracker) is refused, while another remote T is
+ * welcome and serves the next segment. */
 static void
-test_reconnect_while_dropping (Fixture * f, gconstpointer data)
+test_bad_peer_banned (Fixture * f, gconstpointer data)
 {
   const gint64 loading = 6;
-  Remote *r;
-  Link *l1, *l2;
+  Remote *r, *t;
+  Link *l1, *l2, *again;
   Consumer c5, c6 = { 6, };
   GBytes *good;
   GSource *busy;
@@ -603,26 +607,26 @@ test_reconnect_while_dropping (Fixture * f, gconstpointer data)
   g_assert_cmpuint (answers (&c5), ==, 0);
   WAIT_UNTIL (f->counters.peers_dropped > 0, WAIT_MS);
   g_assert_cmpuint (f->counters.peers_dropped, ==, 1);
+  g_assert_cmpuint (f->counters.bad_peer_segments, ==, 1);
+  g_assert_cmpuint (f->counters.banned_peers, ==, 1);
   g_assert_cmpuint (l1->lookups, ==, 1);
   g_assert_cmpuint (c5.delivered, ==, 0);
 
-  /* R did not notice (it sent what it had) and connects again */
-  l2 = remote_connect (r);
-  WAIT_UNTIL (p2p_swarm_get_peer_count (f->swarm) == 1, WAIT_MS);
-  g_assert_cmpuint (p2p_swarm_get_peer_count (f->swarm), ==, 1);
+  /* R did not notice (it sent what it had) and offers again: refused */
+  for (guint i = 0; i < 3; i++) {
+    again = remote_announce (r, TRUE);
+    run_for (300);
+    g_assert_false (link_open (again));
+  }
+  g_assert_cmpuint (p2p_swarm_get_peer_count (f->swarm), ==, 0);
 
   /* the old connection's close comes last */
   p2p_peer_free (g_steal_pointer (&l1->peer));
   p2p_peer_connection_close (l1->conn);
   run_for (200);
-  g_assert_cmpuint (p2p_swarm_get_peer_count (f->swarm), ==, 1);
   busy_stop (busy);
-  run_for (100);
-  g_assert_cmpuint (p2p_swarm_get_peer_count (f->swarm), ==, 1);
-  g_assert_true (link_open (l2));
-  g_assert_cmpuint (f->counters.peers_dropped, ==, 1);
 
-  /* segment 5 goes to HTTP once HTTP is all that can still make it */
+  /* segment 5 goes to HTTP, never R's bytes */
   WAIT_UNTIL (answers (&c5) > 0, 3 * WAIT_MS);
   g_assert_cmpuint (c5.go_http, ==, 1);
   g_assert_cmpuint (c5.delivered, ==, 0);
@@ -631,9 +635,11 @@ test_reconnect_while_dropping (Fixture * f, gconstpointer data)
   http_done (f, &c5, good);
   g_bytes_unref (good);
 
-  /* the new connection works: R fetches 6 over HTTP, S waits for it */
-  g_bytes_unref (r->served);
-  r->served = make_ts (20);
+  /* another remote is welcome: T fetches 6 over HTTP, S waits for it */
+  t = remote_new (f, HIGH_ID);
+  l2 = remote_connect (t);
+  WAIT_UNTIL (p2p_swarm_get_peer_count (f->swarm) == 1, WAIT_MS);
+  t->served = make_ts (20);
   link_announce_ids (l2, NULL, 0, &loading, 1);
   link_sync (l2);
   p2p_swarm_fetch (f->swarm, 6, 2.0, 188 * 20, &c6);
@@ -641,24 +647,55 @@ test_reconnect_while_dropping (Fixture * f, gconstpointer data)
   run_for (50);
   g_assert_cmpuint (answers (&c6), ==, 0);
   g_assert_cmpuint (l2->lookups, ==, 0);
-  /* R has it: S asks R at once */
+  /* T has it: S asks T at once */
   link_announce (l2, 6);
   WAIT_UNTIL (answers (&c6) > 0, WAIT_MS);
   g_assert_cmpuint (c6.delivered, ==, 1);
   g_assert_cmpuint (c6.go_http, ==, 0);
   g_assert_cmpint (c6.source, ==, P2P_JOB_SOURCE_PEER);
-  g_assert_true (g_bytes_equal (c6.data, r->served));
+  g_assert_true (g_bytes_equal (c6.data, t->served));
   g_assert_true (p2p_segment_cache_contains (f->cache, INFO_HASH, 6));
-  run_for (100);
-  g_assert_cmpuint (answers (&c5), ==, 1);
-  g_assert_cmpuint (answers (&c6), ==, 1);
+  g_assert_cmpuint (f->counters.banned_peers, ==, 1);
 
-  /* leaving closes the data channel: R learns at once */
+  /* leaving closes the data channel: T learns at once */
   swarm_stop (f);
   WAIT_UNTIL (l2->failed, 1000);
   g_assert_error (l2->error, P2P_PEER_ERROR, P2P_PEER_ERROR_CLOSED);
   consumer_clear (&c5);
   consumer_clear (&c6);
+  remote_free (t);
+  remote_free (r);
+}
+
+/* R announces in SegmentData a size the manifest contradicts (whole,
+ * well-formed packets, half as many): it is banned then and there, without
+ * waiting for its bytes, and the request goes to HTTP. */
+static void
+test_wrong_size_banned (Fixture * f, gconstpointer data)
+{
+  Remote *r;
+  Link *l;
+  Consumer c5;
+
+  swarm_start (f, NULL);
+  swarm_joined (f);
+  r = remote_new (f, LOW_ID);
+  l = remote_connect (r);
+  WAIT_UNTIL (p2p_swarm_get_peer_count (f->swarm) == 1, WAIT_MS);
+  r->served = make_ts (10);
+  link_announce (l, 5);
+  link_sync (l);
+
+  fetch_ahead (f, &c5, 5, 2.0, 188 * 20);
+  WAIT_UNTIL (answers (&c5) > 0, 3 * WAIT_MS);
+  g_assert_cmpuint (c5.go_http, ==, 1);
+  g_assert_cmpuint (c5.delivered, ==, 0);
+  g_assert_cmpuint (f->counters.bad_peer_segments, ==, 1);
+  g_assert_cmpuint (f->counters.banned_peers, ==, 1);
+  g_assert_cmpuint (p2p_swarm_get_peer_count (f->swarm), ==, 0);
+
+  swarm_stop (f);
+  consumer_clear (&c5);
   remote_free (r);
 }
 
@@ -985,8 +1022,10 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/swarm/reconnect-while-dropping", Fixture, NULL,
-      fixture_setup, test_reconnect_while_dropping, fixture_teardown);
+  g_test_add ("/swarm/bad-peer-banned", Fixture, NULL,
+      fixture_setup, test_bad_peer_banned, fixture_teardown);
+  g_test_add ("/swarm/wrong-size-banned", Fixture, NULL,
+      fixture_setup, test_wrong_size_banned, fixture_teardown);
   g_test_add ("/swarm/dies-mid-transfer", Fixture, NULL,
       fixture_setup, test_dies_mid_transfer, fixture_teardown);
   g_test_add ("/swarm/remote-closes-during-upload", Fixture, NULL,

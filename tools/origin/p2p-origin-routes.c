@@ -17,6 +17,8 @@ P2P_LOG_CATEGORY (p2p_origin_log, "p2pcdn-origin", "the test origin")
 
 #define MAX_REDIRECTS 1000
 #define MAX_DELAY_MS (10 * 60 * 1000)
+/* asked for in any directory of the content, generated from its files */
+#define SEGMENT_HASHES_FILE "segments-sha256.json"
 
 static void route_path (P2pOrigin * origin, SoupServerMessage * msg,
     const gchar * path, gboolean honour_range);
@@ -183,6 +185,46 @@ serve_template (P2pOrigin * origin, SoupServerMessage * msg,
       p2p_origin_content_type_for_path (path), honour_range);
 }
 
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+/* The hash list p2p-media-loader's PeerTube integration reads
+ * (segments-sha256.json): the SHA-256 of each media file of @dir, by file
+ * name.  Files cut by byte ranges are listed whole only. */
+static GBytes *
+make_segment_hashes (const gchar * dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GString *json = g_string_new ("{");
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    if (g_str_has_suffix (name, ".ts") || g_str_has_suffix (name, ".m4s")
+        || g_str_has_suffix (name, ".mp4") || g_str_has_suffix (name, ".aac"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++) {
+    const gchar *n = g_ptr_array_index (names, i);
+    g_autofree gchar *path = g_build_filename (dir, n, NULL);
+    g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+    g_autofree gchar *sha = NULL;
+
+    if (!mapped)
+      continue;
+    sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+        (const guchar *) g_mapped_file_get_contents (mapped),
+        g_mapped_file_get_length (mapped));
+    g_string_append_printf (json, "%s\"%s\":\"%s\"",
+        json->len > 1 ? "," : "", n, sha);
+  }
+  g_string_append (json, "}");
+  return g_string_free_to_bytes (json);
+}
+
 static void
 serve_static (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
     gboolean honour_range)
@@ -199,6 +241,18 @@ serve_static (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
     return;
   }
   file = g_build_filename (origin->content_dir, decoded, NULL);
+  if (g_str_has_suffix (file, "/" SEGMENT_HASHES_FILE)
+      && !g_file_test (file, G_FILE_TEST_EXISTS)) {
+    g_autofree gchar *dir = g_path_get_dirname (file);
+
+    if (g_file_test (dir, G_FILE_TEST_IS_DIR)) {
+      body = make_segment_hashes (dir);
+      p2p_origin_respond_bytes (msg, body, "application/json", honour_range);
+    } else {
+      p2p_origin_respond_status (msg, SOUP_STATUS_NOT_FOUND);
+    }
+    return;
+  }
   if (!g_file_test (file, G_FILE_TEST_IS_REGULAR)) {
     template = g_strconcat (file, ".in", NULL);
     if (g_file_test (template, G_FILE_TEST_IS_REGULAR))
@@ -219,6 +273,46 @@ serve_static (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
       p2p_origin_content_type_for_path (decoded), honour_range);
 }
 
+/* The hash list of a live HLS rendition: the segments its playlist lists
+ * now, as the origin serves them (PeerTube refreshes its live lists as
+ * segments appear).  NULL when @dir has no live playlist. */
+static GBytes *
+make_live_segment_hashes (P2pOrigin * origin, const gchar * dir,
+    gint64 elapsed)
+{
+  g_autofree gchar *playlist_path = g_strconcat (dir, "/index.m3u8", NULL);
+  guint n = g_atomic_int_get (&origin->live_segments);
+  const gchar *type;
+  g_autoptr (GBytes) playlist = p2p_origin_live_render (origin->live,
+      playlist_path, origin->epoch_unix_s, elapsed, n, &type, NULL);
+  g_auto (GStrv) lines = NULL;
+  GString *json;
+
+  if (!playlist)
+    return NULL;
+  lines = g_strsplit (g_bytes_get_data (playlist, NULL), "\n", -1);
+  json = g_string_new ("{");
+  for (guint i = 0; lines[i]; i++) {
+    gchar *line = g_strstrip (lines[i]);
+    g_autofree gchar *seg_path = NULL;
+    g_autoptr (GBytes) seg = NULL;
+    g_autofree gchar *sha = NULL;
+
+    if (!*line || *line == '#' || strchr (line, '/'))
+      continue;
+    seg_path = g_strconcat (dir, "/", line, NULL);
+    seg = p2p_origin_live_render (origin->live, seg_path,
+        origin->epoch_unix_s, elapsed, n, &type, NULL);
+    if (!seg)
+      continue;
+    sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, seg);
+    g_string_append_printf (json, "%s\"%s\":\"%s\"",
+        json->len > 1 ? "," : "", line, sha);
+  }
+  g_string_append (json, "}");
+  return g_string_free_to_bytes (json);
+}
+
 /* Returns FALSE when @path is not generated live and is a plain file. */
 static gboolean
 serve_live (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
@@ -233,6 +327,17 @@ serve_live (P2pOrigin * origin, SoupServerMessage * msg, const gchar * path,
     return FALSE;
 
   elapsed = g_get_monotonic_time () - origin->epoch_monotonic_us;
+  if (g_str_has_suffix (path, "/" SEGMENT_HASHES_FILE)) {
+    g_autofree gchar *dir = g_path_get_dirname (path);
+
+    body = make_live_segment_hashes (origin, dir, elapsed);
+    if (!body)
+      return FALSE;
+    soup_message_headers_replace (soup_server_message_get_response_headers
+        (msg), "Cache-Control", "no-cache");
+    p2p_origin_respond_bytes (msg, body, "application/json", honour_range);
+    return TRUE;
+  }
   body = p2p_origin_live_render (origin->live, path, origin->epoch_unix_s,
       elapsed, g_atomic_int_get (&origin->live_segments), &content_type,
       &error);

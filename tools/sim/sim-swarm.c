@@ -591,7 +591,7 @@ op_have (gint64 seg, gpointer user_data)
   return valid_seg (p->w, seg) && p->cache_at[seg] >= 0;
 }
 
-static gboolean
+static P2pSchedCheck
 op_check (gint64 seg, GBytes * data, gint64 expected_size, gpointer user_data)
 {
   SimPeer *p = user_data;
@@ -602,7 +602,7 @@ op_check (gint64 seg, GBytes * data, gint64 expected_size, gpointer user_data)
     g_error ("peer %s: segment %" G_GINT64_FORMAT " assembled with %"
         G_GSIZE_FORMAT " bytes, not %" G_GSIZE_FORMAT, p->name, seg,
         g_bytes_get_size (data), seg_size (p->w, seg));
-  return TRUE;
+  return P2P_SCHED_CHECK_OK;
 }
 
 static void
