@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "p2p-manager.h"
+#include "p2p-gateway.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_p2p_src_debug);
 #define GST_CAT_DEFAULT gst_p2p_src_debug
@@ -99,6 +100,9 @@ typedef struct
   gchar *redirection_uri;       /* plain http(s), from the last response */
   gboolean redirection_permanent;
   gboolean answered_manifest;   /* the last response was a manifest */
+  /* the manager's gateway ("http://127.0.0.1:PORT/TOKEN/") when the
+   * demuxer downloads by itself; NULL: it makes our element per URI */
+  gchar *gateway_base;
   P2pHttpOptions *opts;         /* uri/start/stop unused here */
   gboolean iradio_mode;
   gint log_level;
@@ -554,6 +558,74 @@ gst_p2p_src_set_context (GstElement * element, GstContext * context)
   GST_ELEMENT_CLASS (gst_p2p_src_parent_class)->set_context (element, context);
 }
 
+static gint
+factory_rank (const gchar * name)
+{
+  GstElementFactory *f = name ? gst_element_factory_find (name) : NULL;
+  gint rank = f ? (gint) gst_plugin_feature_get_rank (GST_PLUGIN_FEATURE (f))
+      : -1;
+
+  if (f)
+    gst_object_unref (f);
+  return rank;
+}
+
+/* urisourcebin (playbin3, uridecodebin3) plugs the adaptive demuxer of
+ * highest rank itself, and only a streams-aware bin can run hlsdemux2 or
+ * dashdemux2; those download everything with their own HTTP client, which
+ * can reach the swarm only through the gateway.  Legacy playbin's
+ * decodebin cannot run them and plugs hlsdemux or dashdemux, which create
+ * our element for every URI: no extra hop. */
+static gboolean
+downloads_by_itself (GstP2pSrc * self)
+{
+  GstP2pSrcClass *klass = GST_P2P_SRC_GET_CLASS (self);
+  GstObject *parent = gst_object_get_parent (GST_OBJECT (self));
+  gboolean in_urisourcebin = FALSE;
+  gint demux2_rank;
+
+  while (parent && !in_urisourcebin) {
+    GstObject *next = gst_object_get_parent (parent);
+    GstElementFactory *f = GST_IS_ELEMENT (parent) ?
+        gst_element_get_factory (GST_ELEMENT (parent)) : NULL;
+
+    in_urisourcebin = f && g_strcmp0 (GST_OBJECT_NAME (f), "urisourcebin") == 0;
+    gst_object_unref (parent);
+    parent = next;
+  }
+  g_clear_pointer (&parent, gst_object_unref);
+  demux2_rank = factory_rank (klass->demux2_name);
+  return in_urisourcebin && demux2_rank > GST_RANK_NONE
+      && demux2_rank >= factory_rank (klass->legacy_demux_name);
+}
+
+static void
+gst_p2p_src_choose_path (GstP2pSrc * self)
+{
+  GstP2pSrcPrivate *priv = PRIV (self);
+  P2pGateway *gateway = NULL;
+  GError *error = NULL;
+
+  if (downloads_by_itself (self)) {
+    gateway = p2p_gateway_get_for_manager (priv->manager, &error);
+    if (!gateway) {
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
+          ("Peer-to-peer is off for this stream: no local gateway for %s",
+              GST_P2P_SRC_GET_CLASS (self)->demux2_name),
+          ("%s", error->message));
+      g_clear_error (&error);
+    }
+  }
+  GST_OBJECT_LOCK (self);
+  g_free (priv->gateway_base);
+  priv->gateway_base = gateway ? g_strdup (p2p_gateway_get_base (gateway)) :
+      NULL;
+  GST_OBJECT_UNLOCK (self);
+  GST_INFO_OBJECT (self, "%s downloads through %s",
+      gateway ? GST_P2P_SRC_GET_CLASS (self)->demux2_name : "the demuxer",
+      gateway ? "the gateway" : "our elements");
+}
+
 static gboolean
 gst_p2p_src_start (GstBaseSrc * bsrc)
 {
@@ -571,6 +643,7 @@ gst_p2p_src_start (GstBaseSrc * bsrc)
   }
   gst_p2p_src_find_manager (self);
   gst_p2p_src_configure_manager (self);
+  gst_p2p_src_choose_path (self);
   return TRUE;
 }
 
@@ -657,11 +730,14 @@ gst_p2p_src_do_seek (GstBaseSrc * bsrc, GstSegment * segment)
   return TRUE;
 }
 
+/* Object lock. */
 static gchar *
 with_scheme (GstP2pSrc * self, const gchar * http_uri)
 {
-  return g_strconcat (GST_P2P_SRC_GET_CLASS (self)->scheme_prefix, http_uri,
-      NULL);
+  GstP2pSrcPrivate *priv = PRIV (self);
+
+  return g_strconcat (priv->gateway_base ? priv->gateway_base :
+      GST_P2P_SRC_GET_CLASS (self)->scheme_prefix, http_uri, NULL);
 }
 
 static gboolean
@@ -675,7 +751,8 @@ gst_p2p_src_query (GstBaseSrc * bsrc, GstQuery * query)
       gboolean ours;
 
       /* Answering with our scheme makes the demuxer create our element
-       * again for every URI it resolves against this one. */
+       * again for every URI it resolves against this one; with the
+       * gateway's URL, its own downloader asks the gateway. */
       GST_OBJECT_LOCK (self);
       ours = priv->custom_scheme || priv->answered_manifest;
       if (ours) {
@@ -740,7 +817,10 @@ make_request_options (GstP2pSrc * self)
   o->have_body = priv->have_body;
   o->known_size = priv->have_size ? (gint64) priv->content_size : -1;
   g_free (o->scheme_prefix);
-  o->scheme_prefix = g_strdup (GST_P2P_SRC_GET_CLASS (self)->scheme_prefix);
+  GST_OBJECT_LOCK (self);
+  o->scheme_prefix = g_strdup (priv->gateway_base ? priv->gateway_base :
+      GST_P2P_SRC_GET_CLASS (self)->scheme_prefix);
+  GST_OBJECT_UNLOCK (self);
   return o;
 }
 
@@ -969,6 +1049,7 @@ gst_p2p_src_finalize (GObject * object)
   g_free (priv->location);
   g_free (priv->http_location);
   g_free (priv->redirection_uri);
+  g_free (priv->gateway_base);
   p2p_http_options_free (priv->opts);
   for (guint i = 0; i < G_N_ELEMENTS (manager_props); i++)
     if (G_IS_VALUE (&priv->manager_values[i]))
