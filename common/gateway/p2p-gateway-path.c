@@ -35,12 +35,40 @@ is_clean (const gchar * s, gsize len)
   return TRUE;
 }
 
+/* The origin URL after the token: "http://host/p" as we write it, but
+ * also "http:/host/p" (dashdemux2 merges the slashes when it joins a
+ * relative URI, measured with 1.22) and "http/host/p".  Returns where the
+ * host starts. */
+static const gchar *
+origin_scheme (const gchar * rest, gsize * scheme_len)
+{
+  static const gchar *const schemes[] = { "https", "http" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++) {
+    gsize n = strlen (schemes[i]);
+    const gchar *p = rest + n;
+
+    if (strncmp (rest, schemes[i], n) != 0)
+      continue;
+    *scheme_len = n;
+    if (g_str_has_prefix (p, "://"))
+      p += 3;
+    else if (g_str_has_prefix (p, ":/") || *p == '/')
+      p += *p == ':' ? 2 : 1;
+    else
+      return NULL;
+    return *p && *p != '/' ? p : NULL;
+  }
+  return NULL;
+}
+
 gboolean
 p2p_gateway_parse_path (const gchar * path, const gchar * query,
     const gchar * token, P2pGatewayTarget * target, gchar ** origin_uri,
     GError ** error)
 {
-  const gchar *slash, *rest;
+  const gchar *slash, *rest, *origin_start;
+  gsize scheme_len;
   gchar *joined;
   GUri *uri;
   const gchar *scheme;
@@ -66,13 +94,13 @@ p2p_gateway_parse_path (const gchar * path, const gchar * query,
   if (strlen (rest) + (query ? strlen (query) + 1 : 0) > P2P_GATEWAY_MAX_URL
       || !is_clean (rest, strlen (rest))
       || (query && !is_clean (query, strlen (query)))
-      || !(g_str_has_prefix (rest, "http://")
-          || g_str_has_prefix (rest, "https://"))) {
+      || !(origin_start = origin_scheme (rest, &scheme_len))) {
     g_set_error_literal (error, P2P_GATEWAY_ERROR,
         P2P_GATEWAY_ERROR_BAD_REQUEST, "Not an http(s) origin URL");
     return FALSE;
   }
-  joined = query ? g_strconcat (rest, "?", query, NULL) : g_strdup (rest);
+  joined = g_strdup_printf ("%.*s://%s%s%s", (int) scheme_len, rest,
+      origin_start, query ? "?" : "", query ? query : "");
   uri = g_uri_parse (joined, G_URI_FLAGS_ENCODED, NULL);
   g_free (joined);
   scheme = uri ? g_uri_get_scheme (uri) : NULL;
