@@ -247,6 +247,7 @@ origin_total (const P2pFetchHeaders * h)
 {
   const GstStructure *resp = NULL;
   const gchar *range, *slash;
+  gchar *total;
 
   if (h->http_headers)
     gst_structure_get (h->http_headers, "response-headers",
@@ -255,8 +256,10 @@ origin_total (const P2pFetchHeaders * h)
   if (!range)
     range = resp ? gst_structure_get_string (resp, "content-range") : NULL;
   slash = range ? strrchr (range, '/') : NULL;
-  gst_structure_free ((GstStructure *) resp);
-  return g_strdup (slash && slash[1] ? slash + 1 : "*");
+  total = g_strdup (slash && slash[1] ? slash + 1 : "*");
+  if (resp)
+    gst_structure_free ((GstStructure *) resp);
+  return total;
 }
 
 /* Origin errors reach the client with the origin's status; failures with
