@@ -102,12 +102,16 @@ class Swarm:
                 "8000"], stdout=subprocess.PIPE, text=True, env=self.env)
             wait_line(tracker, "bittorrent-tracker listening")
         self.url = "p2phls+http://%s:8080/hls/vod/master.m3u8" % self.net.hub_ip
+        if self.args.stream == "dash":
+            self.url = "p2pdash+http://%s:8080/dash/template/manifest.mpd" \
+                % self.net.hub_ip
         self.tracker_url = "ws://%s:8000" % self.net.hub_ip
 
     def player(self, i, *extra):
         argv = [os.path.join(self.args.build, "tools", "play", "p2pcdn-play"),
                 "--name", "player%d" % (i + 1), "--trackers", self.tracker_url,
-                "--connection-speed", "100000", "--timeout", "90"]
+                "--connection-speed", "100000", "--timeout", "90",
+                "--player", self.player_element(i)]
         argv += list(extra) + [self.url]
         # e.g. "gdb -batch -ex run -ex bt --args" to debug a player
         wrapper = os.environ.get("P2PCDN_PLAYER_WRAPPER")
@@ -116,6 +120,12 @@ class Swarm:
         return self.procs.start(self.net.players[i], argv,
                                 stdout=subprocess.PIPE, text=True,
                                 env=self.env)
+
+    def player_element(self, i):
+        """--player mixed: playbin and playbin3 in turn."""
+        if self.args.player == "mixed":
+            return "playbin3" if i % 2 else "playbin"
+        return self.args.player
 
     def close(self):
         self.procs.stop_all()
@@ -146,6 +156,25 @@ def baseline(sw):
     return rep, media_bytes(entries), len(entries)
 
 
+# What each player element plugs on 1.22 (measured: playbin's decodebin
+# tries the streams-aware demuxer, which refuses to run there, then the
+# legacy one); playbin3 players reach the swarm through the gateway.
+DEMUXERS = {("playbin", "hls"): "hlsdemux", ("playbin3", "hls"): "hlsdemux2",
+            ("playbin", "dash"): "dashdemux",
+            ("playbin3", "dash"): "dashdemux2"}
+
+
+def check_demuxer(sw, i, rep):
+    want = DEMUXERS[(sw.player_element(i), sw.args.stream)]
+    got = rep.get("demuxers", [])
+    print("%-8s %s plugged %s" % (rep["name"], sw.player_element(i),
+                                  ", ".join(got) or "nothing"))
+    if not got or got[-1] != want:
+        print("FAIL: %s plugged %s, expected %s last" % (rep["name"], got, want))
+        return False
+    return True
+
+
 def scenario_three_players(sw):
     base, total_media, skip = baseline(sw)
     print("baseline: %d media bytes over HTTP, video %s" % (
@@ -163,6 +192,7 @@ def scenario_three_players(sw):
     for i, rep in enumerate(reps):
         share = summary(rep["name"], rep, media_bytes(entries, sw.net.ips[i]),
                         total_media)
+        ok = check_demuxer(sw, i, rep) and ok
         if not rep["eos"]:
             print("FAIL: %s did not reach EOS: %s" % (rep["name"], rep["error"]))
             ok = False
@@ -280,6 +310,9 @@ def main():
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
     ap.add_argument("--node-modules", default=None)
+    ap.add_argument("--player", choices=["playbin", "playbin3", "mixed"],
+                    default="playbin")
+    ap.add_argument("--stream", choices=["hls", "dash"], default="hls")
     args = ap.parse_args()
 
     if not args.content:
