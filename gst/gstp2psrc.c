@@ -103,6 +103,8 @@ typedef struct
   /* the manager's gateway ("http://127.0.0.1:PORT/TOKEN/") when the
    * demuxer downloads by itself; NULL: it makes our element per URI */
   gchar *gateway_base;
+  /* posts the manager's figures while the demuxer reads past us */
+  GstClockID stats_tick;        /* object lock */
   P2pHttpOptions *opts;         /* uri/start/stop unused here */
   gboolean iradio_mode;
   gint log_level;
@@ -599,6 +601,49 @@ downloads_by_itself (GstP2pSrc * self)
       && demux2_rank >= factory_rank (klass->legacy_demux_name);
 }
 
+static gboolean
+stats_tick (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer data)
+{
+  post_stats (GST_P2P_SRC (data));
+  return TRUE;
+}
+
+/* With the gateway, no segment passes through us: the figures an
+ * application reads at each segment come from the system clock instead. */
+static void
+start_stats_tick (GstP2pSrc * self)
+{
+  GstP2pSrcPrivate *priv = PRIV (self);
+  GstClock *clock = gst_system_clock_obtain ();
+  GstClockID id = gst_clock_new_periodic_id (clock,
+      gst_clock_get_time (clock) + STATS_INTERVAL_US * GST_USECOND,
+      STATS_INTERVAL_US * GST_USECOND);
+
+  gst_clock_id_wait_async (id, stats_tick, gst_object_ref (self),
+      gst_object_unref);
+  GST_OBJECT_LOCK (self);
+  priv->stats_tick = id;
+  GST_OBJECT_UNLOCK (self);
+  gst_object_unref (clock);
+}
+
+static void
+stop_stats_tick (GstP2pSrc * self)
+{
+  GstP2pSrcPrivate *priv = PRIV (self);
+  GstClockID id;
+
+  GST_OBJECT_LOCK (self);
+  id = priv->stats_tick;
+  priv->stats_tick = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (id) {
+    gst_clock_id_unschedule (id);
+    gst_clock_id_unref (id);
+  }
+}
+
 static void
 gst_p2p_src_choose_path (GstP2pSrc * self)
 {
@@ -621,6 +666,8 @@ gst_p2p_src_choose_path (GstP2pSrc * self)
   priv->gateway_base = gateway ? g_strdup (p2p_gateway_get_base (gateway)) :
       NULL;
   GST_OBJECT_UNLOCK (self);
+  if (gateway)
+    start_stats_tick (self);
   GST_INFO_OBJECT (self, "%s downloads through %s",
       gateway ? GST_P2P_SRC_GET_CLASS (self)->demux2_name : "the demuxer",
       gateway ? "the gateway" : "our elements");
@@ -650,6 +697,7 @@ gst_p2p_src_start (GstBaseSrc * bsrc)
 static gboolean
 gst_p2p_src_stop (GstBaseSrc * bsrc)
 {
+  stop_stats_tick (GST_P2P_SRC (bsrc));
   gst_p2p_src_reset (GST_P2P_SRC (bsrc));
   return TRUE;
 }

@@ -70,6 +70,8 @@ typedef struct
   GCond cond;
   gsize queued;                 /* bytes handed to libsoup, not yet written */
   gboolean gone;                /* client finished or disconnected */
+  gint64 length;                /* the body's Content-Length, -1 unknown */
+  guint64 written;              /* body bytes written to the client */
 } GatewayRequest;
 
 static GatewayRequest *
@@ -94,11 +96,17 @@ request_unref (GatewayRequest * req)
 static void
 request_set_gone (GatewayRequest * req)
 {
+  gboolean whole;
+
   g_mutex_lock (&req->lock);
   req->gone = TRUE;
+  whole = req->length >= 0 && req->written >= (guint64) req->length;
   g_cond_broadcast (&req->cond);
   g_mutex_unlock (&req->lock);
-  if (req->fetch)
+  /* A client that has its whole body is done before the fetch reported
+   * its end: cancelling would throw away a segment the cache and peers
+   * still want. */
+  if (req->fetch && !whole)
     p2p_fetch_cancel (req->fetch);
 }
 
@@ -309,6 +317,9 @@ serve_fetch (gpointer data, gpointer user_data)
   step->reason = g_strdup (soup_status_get_phrase (step->status));
   step->content_type = g_strdup (h->content_type);
   step->length = h->content_length;
+  g_mutex_lock (&req->lock);
+  req->length = req->head ? -1 : h->content_length;
+  g_mutex_unlock (&req->lock);
   if (req->ranged && h->content_length > 0) {
     gchar *total = origin_total (h);
 
@@ -369,6 +380,7 @@ on_wrote_body_data (SoupServerMessage * msg, guint size, GatewayRequest * req)
 {
   g_mutex_lock (&req->lock);
   req->queued = req->queued > size ? req->queued - size : 0;
+  req->written += size;
   g_cond_broadcast (&req->cond);
   g_mutex_unlock (&req->lock);
 }
@@ -434,6 +446,7 @@ start_origin_request (P2pGateway * self, SoupServerMessage * msg,
   req->gateway = self;
   req->msg = g_object_ref (msg);
   req->head = head;
+  req->length = -1;
   g_mutex_init (&req->lock);
   g_cond_init (&req->cond);
   req->ranged = p2p_gateway_parse_range (soup_message_headers_get_one (in,

@@ -145,15 +145,29 @@ def summary(name, rep, origin_media, total_media):
 
 
 def baseline(sw):
-    """One HTTP-only run: the bytes a player must output, and how many
-    media bytes one player fetches."""
-    p = sw.player(0, "--no-p2p")
-    rep = report(p, 120)
-    if not rep["eos"]:
-        raise RuntimeError("baseline did not play: %s" % rep["error"])
+    """HTTP-only runs: the bytes each player element must output (playbin
+    and playbin3 decode the same stream's audio differently, measured on
+    1.22, so each gets its own), and how many media bytes one player
+    fetches."""
+    refs = {}
+    for i in (0, 1) if sw.args.player == "mixed" else (0,):
+        p = sw.player(i, "--no-p2p")
+        rep = report(p, 120)
+        if not rep["eos"]:
+            raise RuntimeError("baseline did not play: %s" % rep["error"])
+        refs[sw.player_element(i)] = rep
+        if i == 0:
+            time.sleep(0.5)
+            total_media = media_bytes(read_log(sw.log))
     time.sleep(0.5)
     entries = read_log(sw.log)
-    return rep, media_bytes(entries), len(entries)
+    return refs, total_media, len(entries)
+
+
+def same_output(sw, i, rep, refs):
+    base = refs[sw.player_element(i)]
+    return (rep["video_sha256"], rep["audio_sha256"]) == \
+        (base["video_sha256"], base["audio_sha256"])
 
 
 # What each player element plugs on 1.22 (measured: playbin's decodebin
@@ -176,9 +190,9 @@ def check_demuxer(sw, i, rep):
 
 
 def scenario_three_players(sw):
-    base, total_media, skip = baseline(sw)
+    refs, total_media, skip = baseline(sw)
     print("baseline: %d media bytes over HTTP, video %s" % (
-        total_media, base["video_sha256"][:16]))
+        total_media, refs[sw.player_element(0)]["video_sha256"][:16]))
     players = []
     for i in range(3):
         # real-time playback, a few seconds apart; each stays a little after
@@ -196,8 +210,7 @@ def scenario_three_players(sw):
         if not rep["eos"]:
             print("FAIL: %s did not reach EOS: %s" % (rep["name"], rep["error"]))
             ok = False
-        if (rep["video_sha256"], rep["audio_sha256"]) != \
-                (base["video_sha256"], base["audio_sha256"]):
+        if not same_output(sw, i, rep, refs):
             print("FAIL: %s output differs from the HTTP-only run" % rep["name"])
             ok = False
         if i > 0 and share < 0.5:
@@ -208,7 +221,7 @@ def scenario_three_players(sw):
 
 
 def scenario_peer_leaves(sw):
-    base, total_media, skip = baseline(sw)
+    refs, total_media, skip = baseline(sw)
     # player 1 holds everything, then serves through a slow uplink so that
     # transfers are under way when it dies
     seeder = sw.player(0, "--linger", "60")
@@ -236,7 +249,7 @@ def scenario_peer_leaves(sw):
     if not rep["eos"]:
         print("FAIL: leecher did not reach EOS: %s" % rep["error"])
         ok = False
-    if rep["video_sha256"] != base["video_sha256"]:
+    if not same_output(sw, 1, rep, refs):
         print("FAIL: leecher output differs from the HTTP-only run")
         ok = False
     if s.get("p2p-bytes", 0) == 0:
@@ -255,6 +268,11 @@ def scenario_live(sw):
     once per swarm.  (Players whose refreshes coincide exactly are the
     election's hard case: see docs/architecture.md.)"""
     sw.url = "p2phls+http://%s:8080/live/hls/master.m3u8" % sw.net.hub_ip
+    if sw.args.player != "playbin":
+        # hlsdemux2 1.22 joining a live playlist of one segment loses sync
+        # at its first refresh and never recovers, over plain HTTP too
+        # (measured with souphttpsrc alone): join a stream under way
+        time.sleep(6)
     players = []
     for i in range(3):
         players.append(sw.player(i, "--sync", "--linger", str(3 * (2 - i) + 3)))
