@@ -449,8 +449,14 @@ start_origin_request (P2pGateway * self, SoupServerMessage * msg,
   req->length = -1;
   g_mutex_init (&req->lock);
   g_cond_init (&req->cond);
+  /* "bytes=0-" (ffmpeg asks so for everything) is the whole body: 200,
+   * and a manifest stays a manifest to rewrite */
   req->ranged = p2p_gateway_parse_range (soup_message_headers_get_one (in,
-          "Range"), &start, &stop);
+          "Range"), &start, &stop) && (start > 0 || stop >= 0);
+  if (!req->ranged) {
+    start = 0;
+    stop = -1;
+  }
   req->start = start;
 
   options->uri = g_strdup (origin_uri);

@@ -90,6 +90,12 @@ test_segment_and_range (void)
   g_assert_cmpstr (soup_message_headers_get_one (part.headers,
           "Content-Range"), ==, expected_range);
 
+  /* ffmpeg asks for everything with "bytes=0-": the whole body, 200 */
+  reply_clear (&g);
+  get ("GET", via, "bytes=0-", &g);
+  g_assert_cmpuint (g.status, ==, 200);
+  g_assert_true (g_bytes_equal (d.body, g.body));
+
   get ("HEAD", via, NULL, &head);
   g_assert_cmpuint (head.status, ==, 200);
   g_assert_cmpint (soup_message_headers_get_content_length (head.headers), ==,
