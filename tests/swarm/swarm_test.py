@@ -303,6 +303,67 @@ def scenario_live(sw):
     return ok
 
 
+def scenario_gateway_ffmpeg(sw):
+    """Debian's ffmpeg, a player outside GStreamer, remuxes a VOD HLS
+    stream through p2pcdn-gateway in two namespaces, one after the other:
+    the second takes most of its media from the first one's gateway."""
+    if not shutil.which("ffmpeg"):
+        print("SKIP: no ffmpeg")
+        return None
+    origin_url = "http://%s:8080/hls/vod/master.m3u8" % sw.net.hub_ip
+    outputs = []
+    shares = []
+    skip = 0
+    for i in range(2):
+        gw = sw.procs.start(sw.net.players[i], [
+            os.path.join(sw.args.build, "tools", "gateway", "p2pcdn-gateway"),
+            "--listen", "127.0.0.1:8089", "--trackers", sw.tracker_url,
+            "--url", origin_url, "--quiet"], stdout=subprocess.PIPE,
+            text=True, env=sw.env)
+        # in the order the gateway prints them
+        stats_url = wait_line(gw, "statistics: ").split(" ", 1)[1]
+        local = wait_line(gw, "local URL: ").split(" ", 2)[2]
+        out = os.path.join(sw.tmp, "ffmpeg%d.ts" % (i + 1))
+        ff = sw.procs.start(sw.net.players[i], [
+            "ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", local,
+            "-map", "0", "-c", "copy", "-f", "mpegts", out],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=sw.env)
+        ff_out, _ = ff.communicate(timeout=60)
+        stats = json.loads(subprocess.run(
+            ["ip", "netns", "exec", sw.net.players[i], "curl", "-s", "-m",
+             "5", stats_url], check=True, stdout=subprocess.PIPE,
+            text=True).stdout) if shutil.which("curl") else {}
+        time.sleep(0.5)
+        entries = read_log(sw.log)
+        origin = media_bytes(entries[skip:], sw.net.ips[i])
+        skip = len(entries)
+        got = stats.get("http-bytes", 0) + stats.get("p2p-bytes", 0) + \
+            stats.get("cache-bytes", 0)
+        print("ffmpeg%d exit %d: origin media %d B, gateway stats http %d "
+              "p2p %d cache %d upload %d, requests %d" % (
+                  i + 1, ff.returncode, origin, stats.get("http-bytes", 0),
+                  stats.get("p2p-bytes", 0), stats.get("cache-bytes", 0),
+                  stats.get("upload-bytes", 0),
+                  stats.get("gateway-requests", 0)))
+        if ff.returncode != 0:
+            print("FAIL: ffmpeg%d: %s" % (i + 1, ff_out.strip()[-300:]))
+            return False
+        with open(out, "rb") as f:
+            outputs.append(f.read())
+        shares.append(origin)
+    ok = True
+    if outputs[0] != outputs[1] or not outputs[0]:
+        print("FAIL: the two remuxed files differ")
+        ok = False
+    print("second ffmpeg: %d of %d media bytes from the origin (%.1f%% from "
+          "peers)" % (shares[1], shares[0], 100 * (1 - shares[1] / shares[0])))
+    if shares[1] * 2 > shares[0]:
+        print("FAIL: the second ffmpeg took less than half from peers")
+        ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -323,7 +384,7 @@ def main():
                     help="make-content.sh: generates (once) and prints the "
                     "content directory")
     ap.add_argument("--scenario", choices=["three-players", "peer-leaves",
-                                           "live"],
+                                           "live", "gateway-ffmpeg"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
@@ -348,17 +409,22 @@ def main():
                   "--ignore-scripts bittorrent-tracker)")
             return SKIP
 
-    sw = Swarm(args, 2 if args.scenario == "peer-leaves" else 3)
+    sw = Swarm(args, 2 if args.scenario in ("peer-leaves", "gateway-ffmpeg")
+               else 3)
     try:
         sw.start_servers()
         if args.scenario == "three-players":
             ok = scenario_three_players(sw)
         elif args.scenario == "live":
             ok = scenario_live(sw)
+        elif args.scenario == "gateway-ffmpeg":
+            ok = scenario_gateway_ffmpeg(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:
         sw.close()
+    if ok is None:
+        return SKIP
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
