@@ -311,6 +311,11 @@ def scenario_gateway_ffmpeg(sw):
         print("SKIP: no ffmpeg")
         return None
     origin_url = "http://%s:8080/hls/vod/master.m3u8" % sw.net.hub_ip
+    # the program links the manager in: loading our plugin as well (an
+    # in-process registry scan) would be a second copy of it
+    gateway_env = dict(sw.env)
+    gateway_env.pop("GST_PLUGIN_PATH", None)
+    gateway_env["GST_REGISTRY"] = os.path.join(sw.tmp, "gateway-registry.bin")
     outputs = []
     shares = []
     skip = 0
@@ -319,7 +324,7 @@ def scenario_gateway_ffmpeg(sw):
             os.path.join(sw.args.build, "tools", "gateway", "p2pcdn-gateway"),
             "--listen", "127.0.0.1:8089", "--trackers", sw.tracker_url,
             "--url", origin_url, "--quiet"], stdout=subprocess.PIPE,
-            text=True, env=sw.env)
+            text=True, env=gateway_env)
         # in the order the gateway prints them
         stats_url = wait_line(gw, "statistics: ").split(" ", 1)[1]
         local = wait_line(gw, "local URL: ").split(" ", 2)[2]
