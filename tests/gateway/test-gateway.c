@@ -279,6 +279,66 @@ test_abuse (void)
   g_free (path);
 }
 
+typedef struct {
+  guint pending;
+  guint ok;
+  guint busy;
+  guint other;
+} Burst;
+
+static void
+burst_done (GObject * source, GAsyncResult * res, gpointer data)
+{
+  Burst *b = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION
+      (source), res);
+  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (source),
+      res, NULL);
+  guint status = soup_message_get_status (msg);
+
+  if (status == 200 && body && g_bytes_get_size (body) > 1000)
+    b->ok++;
+  else if (status == 503)
+    b->busy++;
+  else
+    b->other++;
+  g_clear_pointer (&body, g_bytes_unref);
+  b->pending--;
+}
+
+/* More slow requests at once than the gateway serves (the manager asks the
+ * origin 8 at a time, so they stay open): the ones over its
+ * limit get 503 at once, the others their bytes. */
+static void
+test_too_many_at_once (void)
+{
+  SoupSession *many = soup_session_new_with_options ("max-conns", 200,
+      "max-conns-per-host", 200, "timeout", 30, NULL);
+  gchar *direct = origin_url ("/slow/400/hls/vod/v0/seg004.ts");
+  gchar *via = p2p_gateway_url_for (gateway, direct);
+  Burst b = { 0, };
+
+  for (guint i = 0; i < 80; i++) {
+    SoupMessage *msg = soup_message_new ("GET", via);
+
+    b.pending++;
+    soup_session_send_and_read_async (many, msg, G_PRIORITY_DEFAULT, NULL,
+        burst_done, &b);
+    g_object_unref (msg);
+  }
+  while (b.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("80 slow requests: %u served, %u refused with 503, %u "
+      "other", b.ok, b.busy, b.other);
+  g_assert_cmpuint (b.other, ==, 0);
+  g_assert_cmpuint (b.busy, >, 0);
+  g_assert_cmpuint (b.ok, >=, 60);
+  g_assert_true (gateway_still_serves ());
+  g_object_unref (many);
+  g_free (via);
+  g_free (direct);
+}
+
 static void
 test_stats_endpoint (void)
 {
@@ -326,6 +386,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gateway/origin-errors", test_origin_errors);
   g_test_add_func ("/gateway/refused", test_refused);
   g_test_add_func ("/gateway/abuse", test_abuse);
+  g_test_add_func ("/gateway/too-many-at-once", test_too_many_at_once);
   g_test_add_func ("/gateway/stats-endpoint", test_stats_endpoint);
   ret = g_test_run ();
 
