@@ -42,6 +42,8 @@ gst_p2p_dash_src_class_init (GstP2pDashSrcClass * klass)
   GstP2pSrcClass *p2p_class = GST_P2P_SRC_CLASS (klass);
 
   p2p_class->scheme_prefix = "p2pdash+";
+  p2p_class->demux2_name = "dashdemux2";
+  p2p_class->legacy_demux_name = "dashdemux";
   p2p_class->protocols = protocols;
   gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass),
       "P2P DASH source", "Source/Network",

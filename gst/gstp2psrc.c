@@ -22,6 +22,7 @@
 
 #include "p2p-manager.h"
 #include "p2p-swarm-settings.h"
+#include "p2p-gateway.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_p2p_src_debug);
 #define GST_CAT_DEFAULT gst_p2p_src_debug
@@ -134,6 +135,11 @@ typedef struct
   gchar *redirection_uri;       /* plain http(s), from the last response */
   gboolean redirection_permanent;
   gboolean answered_manifest;   /* the last response was a manifest */
+  /* the manager's gateway ("http://127.0.0.1:PORT/TOKEN/") when the
+   * demuxer downloads by itself; NULL: it makes our element per URI */
+  gchar *gateway_base;
+  /* posts the manager's figures while the demuxer reads past us */
+  GstClockID stats_tick;        /* object lock */
   P2pHttpOptions *opts;         /* uri/start/stop unused here */
   gboolean iradio_mode;
   gint log_level;
@@ -621,6 +627,119 @@ made_by_demuxer (GstElement * element)
   return demuxer;
 }
 
+static gint
+factory_rank (const gchar * name)
+{
+  GstElementFactory *f = name ? gst_element_factory_find (name) : NULL;
+  gint rank = f ? (gint) gst_plugin_feature_get_rank (GST_PLUGIN_FEATURE (f))
+      : -1;
+
+  if (f)
+    gst_object_unref (f);
+  return rank;
+}
+
+/* urisourcebin (playbin3, uridecodebin3) plugs the adaptive demuxer of
+ * highest rank itself, and only a streams-aware bin can run hlsdemux2 or
+ * dashdemux2; those download everything with their own HTTP client, which
+ * can reach the swarm only through the gateway.  Legacy playbin's
+ * decodebin cannot run them and plugs hlsdemux or dashdemux, which create
+ * our element for every URI: no extra hop. */
+static gboolean
+downloads_by_itself (GstP2pSrc * self)
+{
+  GstP2pSrcClass *klass = GST_P2P_SRC_GET_CLASS (self);
+  GstObject *parent = gst_object_get_parent (GST_OBJECT (self));
+  gboolean in_urisourcebin = FALSE;
+  gint demux2_rank;
+
+  while (parent && !in_urisourcebin) {
+    GstObject *next = gst_object_get_parent (parent);
+    GstElementFactory *f = GST_IS_ELEMENT (parent) ?
+        gst_element_get_factory (GST_ELEMENT (parent)) : NULL;
+
+    in_urisourcebin = f && g_strcmp0 (GST_OBJECT_NAME (f), "urisourcebin") == 0;
+    gst_object_unref (parent);
+    parent = next;
+  }
+  g_clear_pointer (&parent, gst_object_unref);
+  demux2_rank = factory_rank (klass->demux2_name);
+  return in_urisourcebin && demux2_rank > GST_RANK_NONE
+      && demux2_rank >= factory_rank (klass->legacy_demux_name);
+}
+
+static gboolean
+stats_tick (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer data)
+{
+  post_stats (GST_P2P_SRC (data));
+  return TRUE;
+}
+
+/* With the gateway, no segment passes through us: the figures an
+ * application reads at each segment come from the system clock instead. */
+static void
+start_stats_tick (GstP2pSrc * self)
+{
+  GstP2pSrcPrivate *priv = PRIV (self);
+  GstClock *clock = gst_system_clock_obtain ();
+  GstClockID id = gst_clock_new_periodic_id (clock,
+      gst_clock_get_time (clock) + STATS_INTERVAL_US * GST_USECOND,
+      STATS_INTERVAL_US * GST_USECOND);
+
+  gst_clock_id_wait_async (id, stats_tick, gst_object_ref (self),
+      gst_object_unref);
+  GST_OBJECT_LOCK (self);
+  priv->stats_tick = id;
+  GST_OBJECT_UNLOCK (self);
+  gst_object_unref (clock);
+}
+
+static void
+stop_stats_tick (GstP2pSrc * self)
+{
+  GstP2pSrcPrivate *priv = PRIV (self);
+  GstClockID id;
+
+  GST_OBJECT_LOCK (self);
+  id = priv->stats_tick;
+  priv->stats_tick = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (id) {
+    gst_clock_id_unschedule (id);
+    gst_clock_id_unref (id);
+  }
+}
+
+static void
+gst_p2p_src_choose_path (GstP2pSrc * self)
+{
+  GstP2pSrcPrivate *priv = PRIV (self);
+  P2pGateway *gateway = NULL;
+  GError *error = NULL;
+
+  if (downloads_by_itself (self)) {
+    gateway = p2p_gateway_get_for_manager (priv->manager, &error);
+    if (!gateway) {
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
+          ("Peer-to-peer is off for this stream: no local gateway for %s",
+              GST_P2P_SRC_GET_CLASS (self)->demux2_name),
+          ("%s", error->message));
+      g_clear_error (&error);
+    }
+  }
+  GST_OBJECT_LOCK (self);
+  g_free (priv->gateway_base);
+  priv->gateway_base = gateway ? g_strdup (p2p_gateway_get_base (gateway)) :
+      NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (gateway)
+    start_stats_tick (self);
+  GST_INFO_OBJECT (self, "%s downloads through %s",
+      gateway ? GST_P2P_SRC_GET_CLASS (self)->demux2_name : "the demuxer",
+      gateway ? "the gateway" : "our elements");
+}
+
 static gboolean
 gst_p2p_src_start (GstBaseSrc * bsrc)
 {
@@ -639,12 +758,14 @@ gst_p2p_src_start (GstBaseSrc * bsrc)
   gst_p2p_src_find_manager (self);
   gst_p2p_src_configure_manager (self);
   priv->configured_source = !made_by_demuxer (GST_ELEMENT (self));
+  gst_p2p_src_choose_path (self);
   return TRUE;
 }
 
 static gboolean
 gst_p2p_src_stop (GstBaseSrc * bsrc)
 {
+  stop_stats_tick (GST_P2P_SRC (bsrc));
   gst_p2p_src_reset (GST_P2P_SRC (bsrc));
   return TRUE;
 }
@@ -725,11 +846,14 @@ gst_p2p_src_do_seek (GstBaseSrc * bsrc, GstSegment * segment)
   return TRUE;
 }
 
+/* Object lock. */
 static gchar *
 with_scheme (GstP2pSrc * self, const gchar * http_uri)
 {
-  return g_strconcat (GST_P2P_SRC_GET_CLASS (self)->scheme_prefix, http_uri,
-      NULL);
+  GstP2pSrcPrivate *priv = PRIV (self);
+
+  return g_strconcat (priv->gateway_base ? priv->gateway_base :
+      GST_P2P_SRC_GET_CLASS (self)->scheme_prefix, http_uri, NULL);
 }
 
 static gboolean
@@ -743,7 +867,8 @@ gst_p2p_src_query (GstBaseSrc * bsrc, GstQuery * query)
       gboolean ours;
 
       /* Answering with our scheme makes the demuxer create our element
-       * again for every URI it resolves against this one. */
+       * again for every URI it resolves against this one; with the
+       * gateway's URL, its own downloader asks the gateway. */
       GST_OBJECT_LOCK (self);
       ours = priv->custom_scheme || priv->answered_manifest;
       if (ours) {
@@ -822,7 +947,10 @@ make_request_options (GstP2pSrc * self)
   o->have_body = priv->have_body;
   o->known_size = priv->have_size ? (gint64) priv->content_size : -1;
   g_free (o->scheme_prefix);
-  o->scheme_prefix = g_strdup (GST_P2P_SRC_GET_CLASS (self)->scheme_prefix);
+  GST_OBJECT_LOCK (self);
+  o->scheme_prefix = g_strdup (priv->gateway_base ? priv->gateway_base :
+      GST_P2P_SRC_GET_CLASS (self)->scheme_prefix);
+  GST_OBJECT_UNLOCK (self);
   return o;
 }
 
@@ -1051,6 +1179,7 @@ gst_p2p_src_finalize (GObject * object)
   g_free (priv->location);
   g_free (priv->http_location);
   g_free (priv->redirection_uri);
+  g_free (priv->gateway_base);
   p2p_http_options_free (priv->opts);
   for (guint i = 0; i < G_N_ELEMENTS (manager_props); i++)
     if (G_IS_VALUE (&priv->manager_values[i]))

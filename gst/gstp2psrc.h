@@ -19,6 +19,9 @@ struct _GstP2pSrcClass
   /* "p2phls+": prefixed to http(s) URIs handed to the demuxer */
   const gchar *scheme_prefix;
   const gchar *const *protocols;
+  /* the streams-aware demuxer of the format, and the one it replaces */
+  const gchar *demux2_name;
+  const gchar *legacy_demux_name;
 };
 
 G_END_DECLS

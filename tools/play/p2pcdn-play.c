@@ -1,7 +1,8 @@
 /* gst-p2pcdn: a headless player that reports where its bytes came from.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Plays a URI with playbin into fakesinks and prints one JSON object:
+ * Plays a URI with playbin (or --player playbin3) into fakesinks and
+ * prints one JSON object: the adaptive demuxers the pipeline plugged,
  * whether it reached EOS, SHA-256 digests of the decoded video and audio
  * (to compare runs byte for byte), the last p2pcdn-stats figures, and what
  * a viewer sees (p2pcdn-play-watch.c: startup, stalls, a series sampled
@@ -15,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 typedef struct {
@@ -31,6 +33,11 @@ static guint opt_timeout = 120;
 static guint64 opt_speed = 0;
 static guint opt_linger = 0;
 static gboolean opt_progress = FALSE;
+static gchar *opt_player = NULL;
+
+/* factory names of the adaptive demuxers plugged, in order */
+static GMutex demuxers_lock;
+static GPtrArray *demuxers;
 
 static volatile sig_atomic_t terminated = 0;
 
@@ -50,6 +57,8 @@ static GOptionEntry entries[] = {
       "Stay in the swarm S s after the end, serving peers", "S"},
   {"progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress,
       "Also print every 1 s sample as a line {\"sample\": {...}}", NULL},
+  {"player", 0, 0, G_OPTION_ARG_STRING, &opt_player,
+      "playbin (default) or playbin3", "ELEMENT"},
   {NULL}
 };
 
@@ -117,6 +126,21 @@ catch_sigterm (void)
   sigaction (SIGTERM, &sa, NULL);
 }
 
+static void
+on_deep_element_added (GstBin * bin, GstBin * sub_bin, GstElement * element,
+    gpointer data)
+{
+  GstElementFactory *f = gst_element_get_factory (element);
+  const gchar *klass = f ? gst_element_factory_get_metadata (f,
+      GST_ELEMENT_METADATA_KLASS) : NULL;
+
+  if (!klass || !strstr (klass, "Demuxer/Adaptive"))
+    return;
+  g_mutex_lock (&demuxers_lock);
+  g_ptr_array_add (demuxers, g_strdup (GST_OBJECT_NAME (f)));
+  g_mutex_unlock (&demuxers_lock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -150,11 +174,15 @@ main (int argc, char **argv)
   if (opt_no_p2p)
     g_setenv ("P2PCDN_P2P", "off", TRUE);
 
-  playbin = gst_element_factory_make ("playbin", NULL);
+  playbin = gst_element_factory_make (opt_player ? opt_player : "playbin",
+      NULL);
   if (!playbin) {
-    g_printerr ("no playbin\n");
+    g_printerr ("no %s\n", opt_player ? opt_player : "playbin");
     return 2;
   }
+  demuxers = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (playbin, "deep-element-added",
+      G_CALLBACK (on_deep_element_added), NULL);
   video_sink = make_sink (&video);
   watch = play_watch_new (playbin, video_sink);
   g_object_set (playbin, "uri", argv[1], "video-sink", video_sink,
@@ -234,6 +262,13 @@ main (int argc, char **argv)
     json_builder_add_string_value (b, error_text);
   else
     json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "demuxers");
+  json_builder_begin_array (b);
+  g_mutex_lock (&demuxers_lock);
+  for (i = 0; i < demuxers->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (demuxers, i));
+  g_mutex_unlock (&demuxers_lock);
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "seconds");
   json_builder_add_double_value (b, (g_get_monotonic_time () - start) / 1e6);
   json_builder_set_member_name (b, "video_sha256");
