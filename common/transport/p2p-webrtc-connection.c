@@ -32,6 +32,8 @@ struct _P2pWebrtcConnection
 
   /* Local candidates as on-ice-candidate reported them. */
   GPtrArray *candidates;
+  /* Our references on the promises handed to webrtcbin: see shutdown. */
+  GPtrArray *promises;
   GSource *gather_timer;
   gboolean answering;
   gboolean local_set;
@@ -397,6 +399,7 @@ p2p_webrtc_connection_request (P2pWebrtcConnection * self,
   pd->step = step;
   promise = gst_promise_new_with_change_func (p2p_webrtc_on_promise, pd,
       p2p_webrtc_promise_data_free);
+  g_ptr_array_add (self->promises, gst_promise_ref (promise));
   g_signal_emit_by_name (self->webrtcbin, action, arg, promise);
   gst_promise_unref (promise);
 }
@@ -689,6 +692,12 @@ p2p_webrtc_connection_shutdown (P2pPeerConnection * conn)
     return;
 
   p2p_context_queue_stop (self->queue);
+  /* webrtcbin 1.22 frees a request still queued when it goes down without
+   * replying to its promise, and freeing a pending promise is a critical
+   * (seen: an offer cancelled at once, then the connection closed).  A
+   * promise we interrupt first is done; a reply after it is dropped. */
+  for (guint i = 0; i < self->promises->len; i++)
+    gst_promise_interrupt (g_ptr_array_index (self->promises, i));
   if (self->gather_timer != NULL) {
     g_source_destroy (self->gather_timer);
     g_clear_pointer (&self->gather_timer, g_source_unref);
@@ -741,6 +750,8 @@ p2p_webrtc_connection_constructed (GObject * object)
   self->queue = p2p_context_queue_new (p2p_transport_get_context (transport),
       object);
   self->candidates = g_ptr_array_new_with_free_func (g_free);
+  self->promises =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) gst_promise_unref);
 
   self->webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
   g_assert (self->webrtcbin != NULL);   /* checked by the transport */
@@ -786,6 +797,7 @@ p2p_webrtc_connection_finalize (GObject * object)
 
   g_clear_pointer (&self->queue, p2p_context_queue_unref);
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->promises, g_ptr_array_unref);
 
   G_OBJECT_CLASS (p2p_webrtc_connection_parent_class)->finalize (object);
 }
