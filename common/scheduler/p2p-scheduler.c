@@ -93,6 +93,7 @@ struct _P2pScheduler
   gboolean prefetch;
   guint64 bandwidth;            /* declared for the rendition, bit/s, 0 unknown */
   gint64 own_http_id;           /* latest segment we fetched from the origin */
+  gint64 own_last_id;           /* latest segment the player asked us for */
   guint next_token;
   P2pSchedulerCounters counters;
 };
@@ -515,6 +516,7 @@ p2p_scheduler_new (const gchar * self_id, const P2pSchedulerOps * ops,
   s->rand = g_rand_new ();
   s->prefetch = TRUE;
   s->own_http_id = G_MININT64;
+  s->own_last_id = -1;
   return s;
 }
 
@@ -737,6 +739,7 @@ p2p_scheduler_fetch (P2pScheduler * s, gint64 segment_id, gdouble duration,
   gint64 deadline;
 
   p2p_playback_model_request (s->model, t, segment_id);
+  s->own_last_id = segment_id;
   if (!job)
     job = job_new (s, segment_id, duration, expected_size);
   if (job->expected_size < 0)
@@ -786,6 +789,7 @@ p2p_scheduler_served (P2pScheduler * s, gint64 segment_id, gdouble duration)
   gint64 t = now (s);
 
   p2p_playback_model_request (s->model, t, segment_id);
+  s->own_last_id = segment_id;
   p2p_playback_model_delivered (s->model, t, duration);
   p2p_playback_model_fragment_done (s->model, 0, 0);
   try_prefetch (s);
@@ -911,6 +915,11 @@ try_prefetch (P2pScheduler * s)
   gboolean done[PREFETCH_AHEAD] = { FALSE, };
 
   if (!s->prefetch || s->model->last_id < 0)
+    return;
+  /* the renditions of a stream share the model: after an ABR switch the
+   * swarm the player left would fetch segments nobody plays, on the very
+   * downlink that made it switch (ids are the same across renditions) */
+  if (s->own_last_id != s->model->last_id)
     return;
   g_hash_table_iter_init (&it, s->jobs);
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & job))

@@ -923,6 +923,55 @@ test_shared_job_lead_fails (void)
   env_clear (&env);
 }
 
+/* Renditions share the player's model: after a switch to B, the swarm of
+ * A no longer prefetches (it would spend the downlink that made the player
+ * switch on segments nobody plays); B's does. */
+static void
+test_no_prefetch_after_switch (void)
+{
+  Env a, b;
+  P2pPlaybackModel model;
+  FakePeer *pa1 = peer_new ("-PM0203-AAAAAAAAAAAA");
+  FakePeer *pa2 = peer_new ("-PM0203-BBBBBBBBBBBB");
+  FakePeer *pb1 = peer_new ("-PM0203-CCCCCCCCCCCC");
+  FakePeer *pb2 = peer_new ("-PM0203-DDDDDDDDDDDD");
+  Consumer c = { &b, };
+
+  p2p_playback_model_init (&model);
+  env_init (&a, "-PM0203-SELF00000000");
+  env_init (&b, "-PM0203-SELF00000000");
+  p2p_scheduler_set_playback_model (a.s, &model);
+  p2p_scheduler_set_playback_model (b.s, &model);
+  p2p_scheduler_set_prefetch (a.s, TRUE);
+  p2p_scheduler_set_prefetch (b.s, TRUE);
+  p2p_scheduler_add_peer (a.s, pa1, pa1->name);
+  p2p_scheduler_add_peer (a.s, pa2, pa2->name);
+  p2p_scheduler_add_peer (b.s, pb1, pb1->name);
+  p2p_scheduler_add_peer (b.s, pb2, pb2->name);
+  fill_buffer (&a, 8, 10, 2.0);
+  /* the switch: the next segment from B */
+  teach_http (&b);
+  p2p_scheduler_fetch (b.s, 11, 2.0, SEG_SIZE, &c);
+  for (gint64 id = 12; id <= 13; id++) {
+    peer_hold (pa1, id);
+    peer_hold (pa2, id);
+    peer_hold (pb1, id);
+    peer_hold (pb2, id);
+  }
+  p2p_scheduler_peer_announced (a.s, pa1);
+  p2p_scheduler_peer_announced (b.s, pb1);
+  g_assert_cmpint (pa1->requested, ==, -1);
+  g_assert_cmpint (pa2->requested, ==, -1);
+  g_assert_true (pb1->requested == 12 || pb2->requested == 12);
+  consumer_clear (&c);
+  env_clear (&a);
+  env_clear (&b);
+  peer_free (pa1);
+  peer_free (pa2);
+  peer_free (pb1);
+  peer_free (pb2);
+}
+
 /* Prefetch: the rarest of the next segments first, into the cache, and no
  * more downloads than allowed. */
 static void
@@ -1028,6 +1077,8 @@ main (int argc, char **argv)
   g_test_add_func ("/scheduler/shared-job", test_shared_job);
   g_test_add_func ("/scheduler/shared-job-lead-fails",
       test_shared_job_lead_fails);
+  g_test_add_func ("/scheduler/no-prefetch-after-switch",
+      test_no_prefetch_after_switch);
   g_test_add_func ("/scheduler/prefetch-rarest-first",
       test_prefetch_rarest_first);
   g_test_add_func ("/scheduler/playback-model", test_playback_model);
