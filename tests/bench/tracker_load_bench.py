@@ -408,6 +408,9 @@ def main():
     ap.add_argument("--flood-seconds", type=int, default=12)
     ap.add_argument("--quiet-seconds", type=int, default=6)
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 unless every connection opened and our "
+                    "tracker answered every victim within 1 s under flood")
     ap.add_argument("--flood-port", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--flood-swarm", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -434,7 +437,21 @@ def main():
         print("bittorrent-tracker not installed in %s: ours only"
               % args.node_modules)
         args.node_modules = None
-    asyncio.run(bench(args))
+    results = asyncio.run(bench(args))
+    if args.check:
+        ours = [m for m in results["memory"] + results["flood"]
+                if m["tracker"] == "p2pcdn-tracker"]
+        mem, flood = ours
+        bad = []
+        if mem["failed"]:
+            bad.append("%d connections failed" % mem["failed"])
+        if flood["flood_lost"] or not flood["flood_ms"] or \
+                flood["flood_ms"][-1] > 1000:
+            bad.append("victims starved under flood")
+        if flood["stats"]["announces_rate_limited"] == 0:
+            bad.append("the flood was never rate limited")
+        print("FAIL: " + "; ".join(bad) if bad else "PASS")
+        return 1 if bad else 0
     return 0
 
 
