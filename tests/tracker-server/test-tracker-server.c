@@ -724,6 +724,15 @@ test_http (Fixture * f, gconstpointer data)
   assert_int_member (swarm, "peers", 1);
   assert_int_member (swarm, "incomplete", 1);
 
+  /* The listing of swarms is reused for a second, the counts are not. */
+  announce (a, "second-swarm-0000000", "-PM0203-A00000000000", "started", 0,
+      0, 1);
+  g_clear_pointer (&stats, json_object_unref);
+  stats = test_get_stats (f->server);
+  assert_int_member (stats, "swarms", 2);
+  swarms = json_object_get_array_member (stats, "swarm_peers");
+  g_assert_cmpuint (json_array_get_length (swarms), ==, 1);
+
   /* Plain HTTP elsewhere is refused, not served. */
   body = test_http_get (f->server, "/announce", &status);
   g_assert_cmpuint (status, ==, SOUP_STATUS_BAD_REQUEST);

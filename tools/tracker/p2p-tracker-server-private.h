@@ -63,6 +63,8 @@ struct _P2pTrackerServer {
 
   JsonObject *full_scrape;      /* "files" of the last scrape of all */
   gint64 full_scrape_time;
+  JsonArray *stats_swarms;      /* "swarm_peers" of the last /stats */
+  gint64 stats_swarms_time;
 
   guint64 next_id;
   P2pTrackerServerCounters counters;

@@ -544,6 +544,7 @@ p2p_tracker_server_dispose (GObject * object)
   g_clear_pointer (&self->swarms, g_hash_table_unref);
   g_clear_pointer (&self->addresses, g_hash_table_unref);
   g_clear_pointer (&self->full_scrape, json_object_unref);
+  g_clear_pointer (&self->stats_swarms, json_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (p2p_tracker_server_parent_class)->dispose (object);
@@ -687,6 +688,55 @@ p2p_tracker_server_get_url (P2pTrackerServer * self)
   return g_strdup_printf ("ws://%s:%u", self->address, self->port);
 }
 
+/* Returns: (transfer none): the peer counts of the largest swarms, at most
+ * P2P_TRACKER_SERVER_SCRAPE_CACHE_US old: listing them sorts every swarm,
+ * which a flood of GET /stats must not make us do each time. */
+static JsonArray *
+largest_swarms (P2pTrackerServer * self)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr (GPtrArray) swarms = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  guint i;
+
+  if (self->stats_swarms
+      && now - self->stats_swarms_time < P2P_TRACKER_SERVER_SCRAPE_CACHE_US)
+    return self->stats_swarms;
+
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  swarms = p2p_tracker_server_list_swarms (self, P2P_TRACKER_SERVER_LIST_MAX);
+  for (i = 0; i < swarms->len; i++) {
+    P2pTrackerServerSwarm *s = g_ptr_array_index (swarms, i);
+    const gchar *info_hash = p2p_tracker_server_swarm_get_info_hash (s);
+    g_autofree gchar *hex = p2p_tracker_server_id_to_hex (info_hash);
+
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "info_hash");
+    json_builder_add_string_value (builder, info_hash);
+    json_builder_set_member_name (builder, "info_hash_hex");
+    json_builder_add_string_value (builder, hex);
+    json_builder_set_member_name (builder, "peers");
+    json_builder_add_int_value (builder, p2p_tracker_server_swarm_get_size (s));
+    json_builder_set_member_name (builder, "complete");
+    json_builder_add_int_value (builder,
+        p2p_tracker_server_swarm_get_complete (s));
+    json_builder_set_member_name (builder, "incomplete");
+    json_builder_add_int_value (builder,
+        p2p_tracker_server_swarm_get_incomplete (s));
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+  node = json_builder_get_root (builder);
+
+  g_clear_pointer (&self->stats_swarms, json_array_unref);
+  self->stats_swarms = json_node_dup_array (node);
+  json_array_seal (self->stats_swarms);
+  self->stats_swarms_time = now;
+  return self->stats_swarms;
+}
+
 /**
  * p2p_tracker_server_get_stats:
  *
@@ -697,11 +747,10 @@ JsonNode *
 p2p_tracker_server_get_stats (P2pTrackerServer * self)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (GPtrArray) swarms = NULL;
+  JsonNode *root;
   GHashTableIter iter;
   gpointer swarm;
   guint64 peers = 0;
-  guint i;
 
   g_return_val_if_fail (P2P_IS_TRACKER_SERVER (self), NULL);
 
@@ -737,27 +786,11 @@ p2p_tracker_server_get_stats (P2pTrackerServer * self)
   ADD_INT ("swarms_refused", self->counters.swarms_refused);
   ADD_INT ("addresses", g_hash_table_size (self->addresses));
 
-  json_builder_set_member_name (builder, "swarm_peers");
-  json_builder_begin_array (builder);
-  swarms = p2p_tracker_server_list_swarms (self, P2P_TRACKER_SERVER_LIST_MAX);
-  for (i = 0; i < swarms->len; i++) {
-    P2pTrackerServerSwarm *s = g_ptr_array_index (swarms, i);
-    const gchar *info_hash = p2p_tracker_server_swarm_get_info_hash (s);
-    g_autofree gchar *hex = p2p_tracker_server_id_to_hex (info_hash);
-
-    json_builder_begin_object (builder);
-    json_builder_set_member_name (builder, "info_hash");
-    json_builder_add_string_value (builder, info_hash);
-    json_builder_set_member_name (builder, "info_hash_hex");
-    json_builder_add_string_value (builder, hex);
-    ADD_INT ("peers", p2p_tracker_server_swarm_get_size (s));
-    ADD_INT ("complete", p2p_tracker_server_swarm_get_complete (s));
-    ADD_INT ("incomplete", p2p_tracker_server_swarm_get_incomplete (s));
-    json_builder_end_object (builder);
-  }
-  json_builder_end_array (builder);
   json_builder_end_object (builder);
 #undef ADD_INT
 
-  return json_builder_get_root (builder);
+  root = json_builder_get_root (builder);
+  json_object_set_array_member (json_node_get_object (root), "swarm_peers",
+      json_array_ref (largest_swarms (self)));
+  return root;
 }
