@@ -86,7 +86,7 @@ test_rejected (void)
     "[123456789012345678901.5]", "[.5e400]", "\"\\262\"", "\"\\x41\"",
     /* lone surrogates (found by fuzz-tracker-request) */
     "\"\\udddd\"", "\"\\ud800\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"",
-    "\"\\udc00\\ud800\"", "{\"x\":\"\\udddddd\"}",
+    "\"\\udc00\\ud800\"", "{\"x\":\"\\udddddd\"}", "\"\\udddd x\"",
   };
   guint i;
 
