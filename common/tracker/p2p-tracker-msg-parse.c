@@ -96,6 +96,13 @@ p2p_tracker_prepare (const gchar * frame, gsize len, GError ** error)
             P2P_TRACKER_MSG_ERROR_SYNTAX, "\\u escape without 4 hex digits");
         goto fail;
       }
+      /* GScanner would also take octal and other C escapes ("\214" is a
+       * lone byte, not UTF-8), which JSON has not. */
+      if (c[1] == '\0' || !strchr ("\"\\/bfnrt", c[1])) {
+        g_set_error_literal (error, P2P_TRACKER_MSG_ERROR,
+            P2P_TRACKER_MSG_ERROR_SYNTAX, "escape that JSON has not");
+        goto fail;
+      }
       i++;                      /* the escaped character */
     }
   }

@@ -705,6 +705,13 @@ test_parse_malformed (void)
   /* "\u0x00" is not an escape and must not turn into one */
   assert_parse_error (REPLY "\"warning message\":\"\\u0x00\"}", -1,
       P2P_TRACKER_MSG_ERROR_SYNTAX);
+  /* C escapes JSON has not (found by fuzz-tracker-msg): "\214" is a
+   * lone byte */
+  assert_parse_error (OFFER "\"offer_id\":\"" PEER_A "\",\"offer\":"
+      "{\"type\":\"offer\",\"sdp\":\"v=0\\214n\"}}", -1,
+      P2P_TRACKER_MSG_ERROR_SYNTAX);
+  assert_parse_error (REPLY "\"warning message\":\"\\x41\"}", -1,
+      P2P_TRACKER_MSG_ERROR_SYNTAX);
   /* lone surrogates have no UTF-8 form: an SDP must not carry one on */
   assert_parse_error (OFFER "\"offer_id\":\"" PEER_A "\",\"offer\":"
       "{\"type\":\"offer\",\"sdp\":\"v=0\\udddd x\"}}", -1,
