@@ -11,6 +11,21 @@
 /* a frame needs 4 levels: {"offers":[{"offer":{...}}]} */
 #define P2P_TRACKER_MAX_DEPTH 16
 
+/* Returns: the value of the 4 hex digits at @s, or -1. */
+static gint
+p2p_tracker_hex4 (const gchar * s)
+{
+  gint value = 0;
+  guint k;
+
+  for (k = 0; k < 4; k++) {
+    if (!g_ascii_isxdigit (s[k]))
+      return -1;
+    value = (value << 4) | g_ascii_xdigit_value (s[k]);
+  }
+  return value;
+}
+
 /* Copies @frame, turning "\u0000" escapes into "\uffff" (see
  * p2p-tracker-msg-private.h).  Refuses raw NUL bytes, a genuine U+FFFF,
  * malformed \u escapes (json-glib reads "\u0x" as U+0000 and "x") and
@@ -53,23 +68,39 @@ p2p_tracker_prepare (const gchar * frame, gsize len, GError ** error)
         (guchar) c[1] == 0xbf && (guchar) c[2] == 0xbf) {
       goto stand_in_used;
     } else if (*c == '\\' && i + 1 < text->len) {
-      if (c[1] == 'u' && text->len - i >= 6 && g_ascii_isxdigit (c[2]) &&
-          g_ascii_isxdigit (c[3]) && g_ascii_isxdigit (c[4]) &&
-          g_ascii_isxdigit (c[5])) {
-        guint cp = (g_ascii_xdigit_value (c[2]) << 12) |
-            (g_ascii_xdigit_value (c[3]) << 8) |
-            (g_ascii_xdigit_value (c[4]) << 4) | g_ascii_xdigit_value (c[5]);
+      gint cp = c[1] == 'u' && text->len - i >= 6 ?
+          p2p_tracker_hex4 (c + 2) : -1;
 
+      if (cp >= 0) {
         if (cp == P2P_TRACKER_NUL_STAND_IN)
           goto stand_in_used;
         if (cp == 0)
           memcpy (c + 2, "ffff", 4);
+        /* A lone surrogate has no UTF-8 form: json-glib would hand on
+         * invalid UTF-8 (in an SDP, say). */
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+          gint low = text->len - i >= 12 && c[6] == '\\' && c[7] == 'u' ?
+              p2p_tracker_hex4 (c + 8) : -1;
+
+          if (low < 0xdc00 || low > 0xdfff)
+            goto lone_surrogate;
+          i += 6;
+        } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+          goto lone_surrogate;
+        }
         i += 5;
         continue;
       }
       if (c[1] == 'u') {
         g_set_error_literal (error, P2P_TRACKER_MSG_ERROR,
             P2P_TRACKER_MSG_ERROR_SYNTAX, "\\u escape without 4 hex digits");
+        goto fail;
+      }
+      /* GScanner would also take octal and other C escapes ("\214" is a
+       * lone byte, not UTF-8), which JSON has not. */
+      if (c[1] == '\0' || !strchr ("\"\\/bfnrt", c[1])) {
+        g_set_error_literal (error, P2P_TRACKER_MSG_ERROR,
+            P2P_TRACKER_MSG_ERROR_SYNTAX, "escape that JSON has not");
         goto fail;
       }
       i++;                      /* the escaped character */
@@ -80,6 +111,10 @@ p2p_tracker_prepare (const gchar * frame, gsize len, GError ** error)
 stand_in_used:
   g_set_error_literal (error, P2P_TRACKER_MSG_ERROR,
       P2P_TRACKER_MSG_ERROR_BAD_VALUE, "frame holds the noncharacter U+FFFF");
+  goto fail;
+lone_surrogate:
+  g_set_error_literal (error, P2P_TRACKER_MSG_ERROR,
+      P2P_TRACKER_MSG_ERROR_SYNTAX, "lone surrogate in \\u escape");
 fail:
   g_string_free (text, TRUE);
   return NULL;

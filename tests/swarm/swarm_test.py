@@ -117,6 +117,16 @@ class Swarm:
             "--log", self.log], stdout=subprocess.PIPE, text=True,
             env=self.env)
         wait_line(origin, "p2pcdn-origin listening")
+        self.start_main_tracker()
+        self.url = "p2phls+http://%s:8080/hls/vod/master.m3u8" % self.net.hub_ip
+        if self.args.stream == "dash":
+            self.url = "p2pdash+http://%s:8080/dash/template/manifest.mpd" \
+                % self.net.hub_ip
+        self.tracker_url = "ws://%s:8000" % self.net.hub_ip
+
+    def start_main_tracker(self):
+        """The players' tracker on port 8000 (again after kill_tracker)."""
+        b = self.args.build
         if self.args.tracker == "ours":
             tracker = self.procs.start(self.net.hub, [
                 os.path.join(b, "tools", "tracker", "p2pcdn-tracker"),
@@ -130,11 +140,11 @@ class Swarm:
                 "node", script, self.args.node_modules, self.net.hub_ip,
                 "8000"], stdout=subprocess.PIPE, text=True, env=self.env)
             wait_line(tracker, "bittorrent-tracker listening")
-        self.url = "p2phls+http://%s:8080/hls/vod/master.m3u8" % self.net.hub_ip
-        if self.args.stream == "dash":
-            self.url = "p2pdash+http://%s:8080/dash/template/manifest.mpd" \
-                % self.net.hub_ip
-        self.tracker_url = "ws://%s:8000" % self.net.hub_ip
+        self.tracker = tracker
+
+    def kill_tracker(self):
+        self.tracker.kill()
+        self.tracker.wait()
 
     def player(self, i, *extra, env=None, stderr=None):
         argv = [os.path.join(self.args.build, "tools", "play", "p2pcdn-play"),
@@ -754,6 +764,61 @@ def scenario_gateway_ffmpeg(sw):
     return ok
 
 
+def scenario_tracker_restart(sw):
+    """The tracker dies mid-stream and comes back on the same port: a
+    player connected to a peer plays on, a player started while no tracker
+    is up plays from HTTP and takes bytes from peers once its client has
+    reconnected (with backoff) and the seeder's has re-announced."""
+    refs, total_media, skip = baseline(sw)
+    base = refs[sw.player_element(0)]
+    seeder = sw.player(0, "--linger", "60")
+    first = report_line_when_done(seeder)
+    if not first["eos"]:
+        print("FAIL: seeder did not play: %s" % first["error"])
+        return False
+    early = sw.player(1, "--sync")
+    time.sleep(4)
+    sw.kill_tracker()
+    killed = time.time()
+    late = sw.player(2, "--sync")
+    time.sleep(3)
+    sw.start_main_tracker()
+    print("tracker down for %.1f s" % (time.time() - killed))
+    reps = [report(early, 120), report(late, 120)]
+    time.sleep(0.5)
+    entries = read_log(sw.log)[skip:]
+    ok = True
+    shares = []
+    for i, rep in enumerate(reps, start=1):
+        shares.append(summary(rep["name"], rep,
+                              media_bytes(entries, sw.net.ips[i]),
+                              total_media))
+        if not rep["eos"]:
+            print("FAIL: %s did not reach EOS: %s" % (rep["name"], rep["error"]))
+            ok = False
+        if (rep["video_sha256"], rep["audio_sha256"]) != \
+                (base["video_sha256"], base["audio_sha256"]):
+            print("FAIL: %s output differs from the HTTP-only run" % rep["name"])
+            ok = False
+    if os.environ.get("P2PCDN_SWARM_VERBOSE"):
+        print(json.dumps(reps[1], indent=1))
+    # Its output is the HTTP-only run's, so what the origin did not send it
+    # came from peers (prefetched segments count as cache-bytes).
+    s = reps[1].get("stats", {})
+    print("late player: %d segments over HTTP, %d from peers, %d from its "
+          "cache" % (s.get("segments-http", 0), s.get("segments-p2p", 0),
+                     s.get("segments-cache", 0)))
+    if s.get("segments-http", 0) == 0:
+        print("FAIL: the late player fetched nothing over HTTP while the "
+              "tracker was down")
+        ok = False
+    if shares[1] <= 0.0 or s.get("peers", 0) == 0:
+        print("FAIL: P2P did not resume for the late player once the tracker "
+              "was back")
+        ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -777,7 +842,7 @@ def main():
                                            "live", "debug-log", "config",
                                            "http-headers", "bad-peers",
                                            "abusive-peers", "lazy-peers",
-                                           "gateway-ffmpeg"],
+                                           "gateway-ffmpeg", "tracker-restart"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
@@ -835,6 +900,8 @@ def main():
                                         args.scenario == "abusive-peers")
         elif args.scenario == "gateway-ffmpeg":
             ok = scenario_gateway_ffmpeg(sw)
+        elif args.scenario == "tracker-restart":
+            ok = scenario_tracker_restart(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:

@@ -84,6 +84,9 @@ test_rejected (void)
     "\"\x01\"", "\"\xc3\"", "{\"a\":1}x", "{\"a\":}", "",
     "[1e400]", "[-1E+281]", "[1234567890123456789]",
     "[123456789012345678901.5]", "[.5e400]", "\"\\262\"", "\"\\x41\"",
+    /* lone surrogates (found by fuzz-tracker-request) */
+    "\"\\udddd\"", "\"\\ud800\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"",
+    "\"\\udc00\\ud800\"", "{\"x\":\"\\udddddd\"}", "\"\\udddd x\"",
   };
   guint i;
 
@@ -97,6 +100,21 @@ test_rejected (void)
     g_assert_error (error, P2P_TRACKER_SERVER_ERROR,
         P2P_TRACKER_SERVER_ERROR_MALFORMED);
   }
+}
+
+/* A surrogate pair is one character, written back as UTF-8. */
+static void
+test_surrogate_pair (void)
+{
+  const gchar *text = "\"\\ud83d\\ude00\"";
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *written = NULL;
+
+  node = p2p_tracker_server_json_parse (text, strlen (text), &error);
+  g_assert_no_error (error);
+  written = p2p_tracker_server_json_to_string (node, NULL);
+  g_assert_cmpstr (written, ==, "\"\xf0\x9f\x98\x80\"");
 }
 
 static void
@@ -193,6 +211,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracker-json/all-bytes", test_all_bytes_round_trip);
   g_test_add_func ("/tracker-json/object", test_object_round_trip);
   g_test_add_func ("/tracker-json/rejected", test_rejected);
+  g_test_add_func ("/tracker-json/surrogate-pair", test_surrogate_pair);
   g_test_add_func ("/tracker-json/numbers", test_numbers);
   g_test_add_func ("/tracker-json/embedded-nul-byte", test_embedded_nul_byte);
   g_test_add_func ("/tracker-json/depth", test_depth);

@@ -724,10 +724,285 @@ test_http (Fixture * f, gconstpointer data)
   assert_int_member (swarm, "peers", 1);
   assert_int_member (swarm, "incomplete", 1);
 
+  /* The listing of swarms is reused for a second, the counts are not. */
+  announce (a, "second-swarm-0000000", "-PM0203-A00000000000", "started", 0,
+      0, 1);
+  g_clear_pointer (&stats, json_object_unref);
+  stats = test_get_stats (f->server);
+  assert_int_member (stats, "swarms", 2);
+  swarms = json_object_get_array_member (stats, "swarm_peers");
+  g_assert_cmpuint (json_array_get_length (swarms), ==, 1);
+
   /* Plain HTTP elsewhere is refused, not served. */
   body = test_http_get (f->server, "/announce", &status);
   g_assert_cmpuint (status, ==, SOUP_STATUS_BAD_REQUEST);
   g_assert_true (g_str_has_prefix (body, "p2pcdn-tracker: a WebSocket"));
+}
+
+/* The stats without a connection of their own, for tests that count
+ * connections per address. */
+static JsonObject *
+server_stats (Fixture * f)
+{
+  g_autoptr (JsonNode) node = p2p_tracker_server_get_stats (f->server);
+
+  return json_node_dup_object (node);
+}
+
+static TestClient *
+connect_from (Fixture * f, const gchar * local_ip)
+{
+  g_autoptr (GError) error = NULL;
+  TestClient *client = test_client_connect_from (f->server, local_ip, &error);
+
+  g_assert_no_error (error);
+  return client;
+}
+
+static void
+test_connections_per_address (Fixture * f, gconstpointer data)
+{
+  g_autoptr (TestClient) a = connect_from (f, "127.0.0.1");
+  g_autoptr (TestClient) b = connect_from (f, "127.0.0.1");
+  g_autoptr (TestClient) other = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) stats = NULL;
+  TestClient *c;
+
+  c = test_client_connect_from (f->server, "127.0.0.1", &error);
+  g_assert_null (c);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* Another address still gets in. */
+  other = connect_from (f, "127.0.0.2");
+  announce (other, f->info_hash, "-PM0203-OTHER0000000", "started", 0, 0, 1);
+  stats = server_stats (f);
+  assert_int_member (stats, "connections_refused_address", 1);
+  assert_int_member (stats, "connections", 3);
+  g_assert_false (a->closed);
+  g_assert_false (b->closed);
+}
+
+static void
+test_announce_rate (Fixture * f, gconstpointer data)
+{
+  g_autoptr (TestClient) a = connect_client (f);
+  g_autoptr (JsonObject) stats = NULL;
+  g_autofree gchar *text = test_announce (f->info_hash,
+      "-PM0203-A00000000000", NULL, 0, "o");
+
+  /* burst 3, then 1 a second */
+  announce (a, f->info_hash, "-PM0203-A00000000000", "started", 0, 0, 1);
+  announce (a, f->info_hash, "-PM0203-A00000000000", NULL, 0, 0, 1);
+  announce (a, f->info_hash, "-PM0203-A00000000000", NULL, 0, 0, 1);
+  assert_failure (a, text, "too many requests, retry later", f->info_hash);
+  test_run_for (1100);
+  announce (a, f->info_hash, "-PM0203-A00000000000", NULL, 0, 0, 1);
+
+  stats = server_stats (f);
+  assert_int_member (stats, "announces_rate_limited", 1);
+}
+
+static void
+test_address_announce_rate (Fixture * f, gconstpointer data)
+{
+  g_autoptr (TestClient) a = connect_from (f, "127.0.0.1");
+  g_autoptr (TestClient) c = NULL;
+  g_autoptr (JsonObject) stats = NULL;
+  g_autofree gchar *text = test_announce (f->info_hash,
+      "-PM0203-B00000000000", NULL, 0, "o");
+  TestClient *b = connect_from (f, "127.0.0.1");
+
+  /* The address has 4 announces at once, whichever connection makes them. */
+  announce (a, f->info_hash, "-PM0203-A00000000000", "started", 0, 0, 1);
+  announce (a, f->info_hash, "-PM0203-A00000000000", NULL, 0, 0, 1);
+  announce (a, f->info_hash, "-PM0203-A00000000000", NULL, 0, 0, 1);
+  announce (b, f->info_hash, "-PM0203-B00000000000", "started", 0, 0, 2);
+  assert_failure (b, text, "too many requests, retry later", f->info_hash);
+
+  /* A new connection from the same address gets no fresh tokens... */
+  soup_websocket_connection_close (b->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_assert_true (test_client_wait_closed (b, WAIT));
+  test_client_free (b);
+  b = connect_from (f, "127.0.0.1");
+  assert_failure (b, text, "too many requests, retry later", f->info_hash);
+  test_client_free (b);
+
+  /* ...while another address is served. */
+  c = connect_from (f, "127.0.0.3");
+  announce (c, f->info_hash, "-PM0203-C00000000000", "started", 0, 0, 2);
+  stats = server_stats (f);
+  assert_int_member (stats, "announces_rate_limited", 2);
+}
+
+static void
+test_offer_rate (Fixture * f, gconstpointer data)
+{
+  TestClient *peers[5];
+  g_autoptr (TestClient) offerer = connect_client (f);
+  g_autoptr (JsonObject) stats = NULL;
+  guint i, received = 0;
+
+  for (i = 0; i < G_N_ELEMENTS (peers); i++) {
+    g_autofree gchar *prefix = g_strdup_printf ("-PM0203-P%u", i);
+    g_autofree gchar *peer_id = test_id (prefix);
+
+    peers[i] = connect_client (f);
+    announce (peers[i], f->info_hash, peer_id, "started", 0, 0, i + 1);
+  }
+
+  /* 5 offers, 5 other peers, a burst of 2: the announce stands, 2 offers
+   * go out. */
+  announce (offerer, f->info_hash, "-PM0203-OFFERER00000", "started", 5, 0,
+      6);
+  test_run_for (QUIET);
+  for (i = 0; i < G_N_ELEMENTS (peers); i++)
+    received += g_queue_get_length (&peers[i]->received);
+  g_assert_cmpuint (received, ==, 2);
+
+  stats = server_stats (f);
+  assert_int_member (stats, "offers_forwarded", 2);
+  assert_int_member (stats, "offers_rate_limited", 3);
+  for (i = 0; i < G_N_ELEMENTS (peers); i++)
+    test_client_free (peers[i]);
+}
+
+static gchar *
+answer_text (const gchar * info_hash, const gchar * peer_id,
+    const gchar * to_peer_id, const gchar * offer_id)
+{
+  return g_strdup_printf ("{\"action\":\"announce\",\"info_hash\":\"%s\","
+      "\"peer_id\":\"%s\",\"to_peer_id\":\"%s\",\"offer_id\":\"%s\","
+      "\"answer\":{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}}", info_hash,
+      peer_id, to_peer_id, offer_id);
+}
+
+static void
+test_unsolicited_answer (Fixture * f, gconstpointer data)
+{
+  g_autoptr (TestClient) a = connect_client (f);
+  TestClient *others[2];
+  const gchar *other_ids[2] = { "-PM0203-B00000000000",
+    "-PM0203-C00000000000"
+  };
+  const gchar *peer_a = "-PM0203-A00000000000";
+  g_autoptr (JsonObject) offer = NULL;
+  g_autoptr (JsonObject) answer = NULL;
+  g_autoptr (JsonObject) stats = NULL;
+  g_autofree gchar *offer_text = NULL;
+  g_autofree gchar *forged = NULL;
+  g_autofree gchar *real = NULL;
+  g_autofree gchar *stolen = NULL;
+  const gchar *offer_id;
+  guint to, bystander;
+
+  others[0] = connect_client (f);
+  others[1] = connect_client (f);
+  announce (a, f->info_hash, peer_a, "started", 0, 0, 1);
+  announce (others[0], f->info_hash, other_ids[0], "started", 0, 0, 2);
+  announce (others[1], f->info_hash, other_ids[1], "started", 0, 0, 3);
+
+  /* An answer out of the blue never reaches A. */
+  forged = answer_text (f->info_hash, other_ids[0], peer_a,
+      "forged-offer-id-0000");
+  test_client_send (others[0], forged);
+  g_assert_null (test_client_receive (a, QUIET));
+
+  /* A offers to one peer; only that peer may answer, and only once. */
+  offer_text = test_announce (f->info_hash, peer_a, NULL, 1, "a");
+  test_client_send (a, offer_text);
+  g_free (test_client_receive (a, WAIT));
+  test_run_for (QUIET);
+  to = g_queue_is_empty (&others[0]->received) ? 1 : 0;
+  bystander = 1 - to;
+  offer = test_client_receive_object (others[to], WAIT);
+  offer_id = json_object_get_string_member (offer, "offer_id");
+
+  stolen = answer_text (f->info_hash, other_ids[bystander], peer_a, offer_id);
+  test_client_send (others[bystander], stolen);
+  g_assert_null (test_client_receive (a, QUIET));
+
+  real = answer_text (f->info_hash, other_ids[to], peer_a, offer_id);
+  test_client_send (others[to], real);
+  answer = test_client_receive_object (a, WAIT);
+  assert_string_member (answer, "peer_id", other_ids[to]);
+  assert_string_member (answer, "offer_id", offer_id);
+
+  test_client_send (others[to], real);
+  g_assert_null (test_client_receive (a, QUIET));
+
+  stats = server_stats (f);
+  assert_int_member (stats, "answers_forwarded", 1);
+  assert_int_member (stats, "answers_unsolicited", 3);
+  test_client_free (others[0]);
+  test_client_free (others[1]);
+}
+
+static void
+test_max_swarms_total (Fixture * f, gconstpointer data)
+{
+  g_autoptr (TestClient) a = connect_client (f);
+  g_autoptr (TestClient) b = connect_client (f);
+  g_autoptr (JsonObject) stats = NULL;
+  g_autofree gchar *text = test_announce ("third-swarm-00000000",
+      "-PM0203-B00000000000", "started", 0, "o");
+
+  announce (a, "first-swarm-00000000", "-PM0203-A00000000000", "started", 0,
+      0, 1);
+  announce (a, "second-swarm-0000000", "-PM0203-A00000000000", "started", 0,
+      0, 1);
+  /* The cap is the tracker's, not the connection's. */
+  assert_failure (b, text, "too many swarms on this tracker (max 2)",
+      "third-swarm-00000000");
+  announce (b, "first-swarm-00000000", "-PM0203-B00000000000", "started", 0,
+      0, 2);
+  announce (a, "second-swarm-0000000", "-PM0203-A00000000000", "stopped", 0,
+      0, 0);
+  announce (b, "third-swarm-00000000", "-PM0203-B00000000000", "started", 0,
+      0, 1);
+  stats = server_stats (f);
+  assert_int_member (stats, "swarms_refused", 1);
+}
+
+static void
+test_full_scrape_bound (Fixture * f, gconstpointer data)
+{
+  g_autoptr (TestClient) a = connect_client (f);
+  g_autoptr (TestClient) b = connect_client (f);
+  g_autoptr (JsonObject) first = NULL;
+  g_autoptr (JsonObject) second = NULL;
+  JsonObject *files;
+
+  announce (a, "swarm-one-0000000000", "-PM0203-A00000000000", "started", 0,
+      0, 1);
+  announce (a, "swarm-two-0000000000", "-PM0203-A00000000000", "started", 0,
+      0, 1);
+  announce (a, "swarm-three-00000000", "-PM0203-A00000000000", "started", 0,
+      0, 1);
+  announce (b, "swarm-three-00000000", "-PM0203-B00000000000", "started", 0,
+      0, 2);
+
+  /* Only the 2 largest are listed. */
+  test_client_send (a, "{\"action\":\"scrape\"}");
+  first = test_client_receive_object (a, WAIT);
+  assert_string_member (first, "action", "scrape");
+  files = json_object_get_object_member (first, "files");
+  g_assert_cmpuint (json_object_get_size (files), ==, 2);
+  g_assert_true (json_object_has_member (files, "swarm-three-00000000"));
+
+  /* A scrape of all right after is served from the same listing. */
+  announce (b, "swarm-four-000000000", "-PM0203-B00000000000", "started", 0,
+      0, 1);
+  announce (b, "swarm-five-000000000", "-PM0203-B00000000000", "started", 0,
+      0, 1);
+  announce (a, "swarm-five-000000000", "-PM0203-A00000000000", "started", 0,
+      0, 2);
+  test_client_send (b, "{\"action\":\"scrape\"}");
+  second = test_client_receive_object (b, WAIT);
+  files = json_object_get_object_member (second, "files");
+  g_assert_cmpuint (json_object_get_size (files), ==, 2);
+  g_assert_false (json_object_has_member (files, "swarm-five-000000000"));
 }
 
 static void
@@ -757,7 +1032,8 @@ int
 main (int argc, char **argv)
 {
   static P2pTrackerLimits defaults, small_messages, short_idle, two_conns,
-      two_swarms;
+      two_swarms, unlimited, two_per_address, slow_announces,
+      slow_address, slow_offers, two_swarms_total, short_scrape;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -770,6 +1046,25 @@ main (int argc, char **argv)
   two_conns.max_connections = 2;
   two_swarms = defaults;
   two_swarms.max_swarms_per_connection = 2;
+  /* For tests that flood on purpose. */
+  unlimited = defaults;
+  unlimited.announce_rate = unlimited.address_announce_rate = 1000000;
+  unlimited.announce_burst = unlimited.address_announce_burst = 1000000;
+  two_per_address = defaults;
+  two_per_address.max_connections_per_address = 2;
+  slow_announces = defaults;
+  slow_announces.announce_burst = 3;
+  slow_announces.announce_rate = 1;
+  slow_address = defaults;
+  slow_address.address_announce_burst = 4;
+  slow_address.address_announce_rate = 1;
+  slow_offers = defaults;
+  slow_offers.offer_burst = 2;
+  slow_offers.offer_rate = 1;
+  two_swarms_total = defaults;
+  two_swarms_total.max_swarms = 2;
+  short_scrape = defaults;
+  short_scrape.max_scrape_swarms = 2;
 
 #define ADD(path, limits, func) \
   g_test_add (path, Fixture, limits, fixture_setup, func, fixture_teardown)
@@ -790,8 +1085,20 @@ main (int argc, char **argv)
   ADD ("/tracker-server/max-connections", &two_conns, test_max_connections);
   ADD ("/tracker-server/max-swarms", &two_swarms, test_max_swarms);
   ADD ("/tracker-server/peer-id-taken", &defaults, test_peer_id_taken);
-  ADD ("/tracker-server/send-backlog", &defaults, test_send_backlog);
+  ADD ("/tracker-server/send-backlog", &unlimited, test_send_backlog);
   ADD ("/tracker-server/http", &defaults, test_http);
+  ADD ("/tracker-server/connections-per-address", &two_per_address,
+      test_connections_per_address);
+  ADD ("/tracker-server/announce-rate", &slow_announces, test_announce_rate);
+  ADD ("/tracker-server/address-announce-rate", &slow_address,
+      test_address_announce_rate);
+  ADD ("/tracker-server/offer-rate", &slow_offers, test_offer_rate);
+  ADD ("/tracker-server/unsolicited-answer", &defaults,
+      test_unsolicited_answer);
+  ADD ("/tracker-server/max-swarms-total", &two_swarms_total,
+      test_max_swarms_total);
+  ADD ("/tracker-server/full-scrape-bound", &short_scrape,
+      test_full_scrape_bound);
 #undef ADD
   g_test_add_func ("/tracker-server/bad-limits", test_bad_limits);
 

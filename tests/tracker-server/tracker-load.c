@@ -8,6 +8,9 @@
  * Measure the tracker itself from outside (/proc/PID/status, /usr/bin/time).
  *
  *   tracker-load ws://127.0.0.1:8000 --clients 1000 --swarms 10
+ *
+ * All its clients come from one address: run p2pcdn-tracker with the
+ * per-address limits lifted (docs/tracker.md, "Load measured").
  */
 #include <stdlib.h>
 #include <string.h>

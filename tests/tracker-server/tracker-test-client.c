@@ -45,12 +45,24 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
 TestClient *
 test_client_connect (P2pTrackerServer * server, GError ** error)
 {
-  g_autoptr (SoupSession) session = soup_session_new ();
+  return test_client_connect_from (server, NULL, error);
+}
+
+TestClient *
+test_client_connect_from (P2pTrackerServer * server, const gchar * local_ip,
+    GError ** error)
+{
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (GInetSocketAddress) local = NULL;
   g_autofree gchar *url = p2p_tracker_server_get_url (server);
   g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
   ConnectResult res = { FALSE, NULL, NULL };
   TestClient *client;
 
+  if (local_ip)
+    local = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string
+        (local_ip, 0));
+  session = soup_session_new_with_options ("local-address", local, NULL);
   soup_session_websocket_connect_async (session, msg, NULL, NULL,
       G_PRIORITY_DEFAULT, NULL, on_connected, &res);
   while (!res.done)

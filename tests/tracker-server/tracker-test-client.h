@@ -21,6 +21,9 @@ typedef struct {
 } TestClient;
 
 TestClient *test_client_connect (P2pTrackerServer * server, GError ** error);
+/* From @local_ip, e.g. "127.0.0.2": 127.0.0.0/8 is all local on Linux. */
+TestClient *test_client_connect_from (P2pTrackerServer * server,
+    const gchar * local_ip, GError ** error);
 void test_client_send (TestClient * client, const gchar * text);
 gchar *test_client_receive (TestClient * client, guint timeout_ms);
 JsonObject *test_client_receive_object (TestClient * client, guint timeout_ms);

@@ -90,6 +90,23 @@ check_rebuild (const P2pTrackerMsg * msg)
   p2p_tracker_msg_clear (&again);
 }
 
+/* Text handed on (SDP to the WebRTC layer, reasons to logs) is UTF-8. */
+static void
+check_utf8 (const P2pTrackerMsg * msg)
+{
+  const gchar *texts[] = { msg->failure_reason, msg->warning_message,
+    msg->sdp
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (texts[i] && !g_utf8_validate (texts[i], -1, NULL))
+      abort ();
+  for (i = 0; i < msg->n_offers; i++)
+    if (!g_utf8_validate (msg->offers[i].sdp, -1, NULL))
+      abort ();
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
@@ -97,6 +114,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   P2pTrackerId id;
 
   if (p2p_tracker_msg_parse ((const gchar *) data, size, &msg, NULL)) {
+    check_utf8 (&msg);
     check_rebuild (&msg);
     p2p_tracker_msg_clear (&msg);
   }

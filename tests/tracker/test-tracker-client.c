@@ -532,6 +532,7 @@ typedef struct {
   guint connections;
   SoupWebsocketConnection *ws;  /* the latest */
   GPtrArray *received;          /* gchar * */
+  gboolean close_at_once;       /* close each WebSocket as soon as it opens */
 } FakeTracker;
 
 static void
@@ -551,6 +552,11 @@ fake_on_websocket (SoupServer * server, SoupServerMessage * msg,
   FakeTracker *t = user_data;
 
   t->connections++;
+  if (t->close_at_once) {
+    soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+        NULL);
+    return;
+  }
   g_clear_object (&t->ws);
   t->ws = g_object_ref (ws);
   g_signal_connect (ws, "message", G_CALLBACK (fake_on_message), t);
@@ -733,6 +739,58 @@ test_dispose (Fixture * f, gconstpointer data)
   run_for (300);
 }
 
+/* A tracker that takes the WebSocket and closes it at once (a proxy with
+ * no backend, a tracker over its limits) must see attempts back off as
+ * when it refuses, never one per close. */
+static void
+test_accept_and_close (Fixture * f, gconstpointer data)
+{
+  FakeTracker *t = fake_tracker_new ();
+  Peer *p;
+
+  t->close_at_once = TRUE;
+  p = peer_new (t->url);
+  run_for (8000);
+  g_test_message ("%u attempts, %u WebSockets, %u disconnections in 8 s",
+      p->attempts->len, t->connections, p->disconnected);
+  /* at 0, ~1, ~3 and ~7 s */
+  g_assert_cmpuint (p->attempts->len, >=, 3);
+  g_assert_cmpuint (p->attempts->len, <=, 4);
+  g_assert_cmpuint (t->connections, ==, p->attempts->len);
+  g_assert_cmpuint (p->disconnected, ==, p->attempts->len);
+  assert_backoff (p, 1, g_array_index (p->attempts, gint64, 0), 2);
+  peer_free (p);
+  fake_tracker_free (t);
+}
+
+/* Nobody listens when the client starts; once a tracker does, the client
+ * finds it at its next attempt. */
+static void
+test_tracker_starts_late (Fixture * f, gconstpointer data)
+{
+  guint port = free_port ();
+  g_autofree gchar *url = g_strdup_printf ("ws://127.0.0.1:%u/announce",
+      port);
+  Peer *p = peer_new (url);
+  P2pTrackerServer *server;
+  gint64 started;
+
+  run_for (2000);
+  g_assert_cmpuint (p->connected, ==, 0);
+  g_assert_cmpuint (p->attempts->len, ==, 2);
+
+  server = server_start (60, port);
+  started = g_get_monotonic_time ();
+  /* the third attempt is due ~3 s after the first */
+  WAIT_UNTIL (p->connected == 1, 4000);
+  g_assert_cmpuint (p->connected, ==, 1);
+  g_test_message ("connected %" G_GINT64_FORMAT " ms after the tracker "
+      "started", (g_get_monotonic_time () - started) / 1000);
+  g_assert_cmpuint (p->attempts->len, ==, 3);
+  peer_free (p);
+  g_object_unref (server);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -749,5 +807,9 @@ main (int argc, char **argv)
       test_malformed, fixture_teardown);
   g_test_add ("/tracker-client/dispose", Fixture, NULL, fixture_setup,
       test_dispose, fixture_teardown);
+  g_test_add ("/tracker-client/accept-and-close", Fixture, NULL,
+      fixture_setup, test_accept_and_close, fixture_teardown);
+  g_test_add ("/tracker-client/tracker-starts-late", Fixture, NULL,
+      fixture_setup, test_tracker_starts_late, fixture_teardown);
   return g_test_run ();
 }

@@ -705,6 +705,32 @@ test_parse_malformed (void)
   /* "\u0x00" is not an escape and must not turn into one */
   assert_parse_error (REPLY "\"warning message\":\"\\u0x00\"}", -1,
       P2P_TRACKER_MSG_ERROR_SYNTAX);
+  /* C escapes JSON has not (found by fuzz-tracker-msg): "\214" is a
+   * lone byte */
+  assert_parse_error (OFFER "\"offer_id\":\"" PEER_A "\",\"offer\":"
+      "{\"type\":\"offer\",\"sdp\":\"v=0\\214n\"}}", -1,
+      P2P_TRACKER_MSG_ERROR_SYNTAX);
+  assert_parse_error (REPLY "\"warning message\":\"\\x41\"}", -1,
+      P2P_TRACKER_MSG_ERROR_SYNTAX);
+  /* lone surrogates have no UTF-8 form: an SDP must not carry one on */
+  assert_parse_error (OFFER "\"offer_id\":\"" PEER_A "\",\"offer\":"
+      "{\"type\":\"offer\",\"sdp\":\"v=0\\udddd x\"}}", -1,
+      P2P_TRACKER_MSG_ERROR_SYNTAX);
+  assert_parse_error (REPLY "\"warning message\":\"\\ud800 x\"}", -1,
+      P2P_TRACKER_MSG_ERROR_SYNTAX);
+  assert_parse_error (REPLY "\"warning message\":\"\\ud800\\u0041\"}", -1,
+      P2P_TRACKER_MSG_ERROR_SYNTAX);
+  {
+    const gchar *pair = REPLY "\"interval\":5,"
+        "\"warning message\":\"\\ud83d\\ude00\"}";
+    P2pTrackerMsg msg;
+    GError *error = NULL;
+
+    g_assert_true (p2p_tracker_msg_parse (pair, -1, &msg, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (msg.warning_message, ==, "\xf0\x9f\x98\x80");
+    p2p_tracker_msg_clear (&msg);
+  }
   s = g_string_new (NULL);
   for (i = 0; i < 20000; i++)
     g_string_append_c (s, '[');

@@ -16,6 +16,20 @@ p2p_tracker_limits_init (P2pTrackerLimits * limits)
       P2P_TRACKER_DEFAULT_MAX_SWARMS_PER_CONNECTION;
   limits->max_send_backlog = P2P_TRACKER_DEFAULT_MAX_SEND_BACKLOG;
   limits->handshake_timeout = P2P_TRACKER_DEFAULT_HANDSHAKE_TIMEOUT;
+  limits->max_connections_per_address =
+      P2P_TRACKER_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+  limits->announce_rate = P2P_TRACKER_DEFAULT_ANNOUNCE_RATE;
+  limits->announce_burst = P2P_TRACKER_DEFAULT_ANNOUNCE_BURST;
+  limits->address_announce_rate = P2P_TRACKER_DEFAULT_ADDRESS_ANNOUNCE_RATE;
+  limits->address_announce_burst = P2P_TRACKER_DEFAULT_ADDRESS_ANNOUNCE_BURST;
+  limits->offer_rate = P2P_TRACKER_DEFAULT_OFFER_RATE;
+  limits->offer_burst = P2P_TRACKER_DEFAULT_OFFER_BURST;
+  limits->address_offer_rate = P2P_TRACKER_DEFAULT_ADDRESS_OFFER_RATE;
+  limits->address_offer_burst = P2P_TRACKER_DEFAULT_ADDRESS_OFFER_BURST;
+  limits->max_swarms = P2P_TRACKER_DEFAULT_MAX_SWARMS;
+  limits->max_scrape_swarms = P2P_TRACKER_DEFAULT_MAX_SCRAPE_SWARMS;
+  limits->max_pending_offers = P2P_TRACKER_DEFAULT_MAX_PENDING_OFFERS;
+  limits->offer_timeout = P2P_TRACKER_DEFAULT_OFFER_TIMEOUT;
 }
 
 static gboolean
@@ -49,5 +63,28 @@ p2p_tracker_limits_check (const P2pTrackerLimits * limits, GError ** error)
       && check_range ("max-send-backlog", limits->max_send_backlog, 4096,
       G_GUINT64_CONSTANT (1) << 30, error)
       && check_range ("handshake-timeout", limits->handshake_timeout, 1, 3600,
+      error)
+      && check_range ("max-connections-per-address",
+      limits->max_connections_per_address, 1, 1000000, error)
+      && check_range ("announce-rate", limits->announce_rate, 1, 1000000,
+      error)
+      && check_range ("announce-burst", limits->announce_burst, 1, 1000000,
+      error)
+      && check_range ("address-announce-rate", limits->address_announce_rate,
+      1, 1000000, error)
+      && check_range ("address-announce-burst",
+      limits->address_announce_burst, 1, 1000000, error)
+      && check_range ("offer-rate", limits->offer_rate, 1, 1000000, error)
+      && check_range ("offer-burst", limits->offer_burst, 1, 1000000, error)
+      && check_range ("address-offer-rate", limits->address_offer_rate, 1,
+      1000000, error)
+      && check_range ("address-offer-burst", limits->address_offer_burst, 1,
+      1000000, error)
+      && check_range ("max-swarms", limits->max_swarms, 1, 10000000, error)
+      && check_range ("max-scrape-swarms", limits->max_scrape_swarms, 0,
+      100000, error)
+      && check_range ("max-pending-offers", limits->max_pending_offers, 0,
+      10000, error)
+      && check_range ("offer-timeout", limits->offer_timeout, 1, 3600,
       error);
 }

@@ -8,6 +8,35 @@
  * next message read in the same chunk. */
 #define INPUT_SLACK (16 * 1024)
 
+/* An offer forwarded to this connection, which it may answer once.  A
+ * 64-bit hash of (info_hash, offerer, offer_id) stands for the ids: 16
+ * bytes an offer instead of 60, and a forged answer would have to hit a
+ * hash it cannot see. */
+typedef struct {
+  guint64 key;
+  gint64 forwarded;             /* monotonic µs */
+} PendingOffer;
+
+static guint64
+offer_key (const gchar * info_hash, const gchar * offerer,
+    const gchar * offer_id)
+{
+  const gchar *parts[] = { info_hash, offerer, offer_id };
+  guint64 hash = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+  guint i;
+  const guchar *p;
+
+  /* FNV-1a; each id ends with its NUL so that parts cannot slide. */
+  for (i = 0; i < G_N_ELEMENTS (parts); i++) {
+    p = (const guchar *) parts[i];
+    do {
+      hash ^= *p;
+      hash *= G_GUINT64_CONSTANT (0x100000001b3);
+    } while (*p++);
+  }
+  return hash;
+}
+
 P2pTrackerServerConnection *
 p2p_tracker_server_connection_new (guint64 id, GIOStream * base, GUri * uri,
     const gchar * origin, const gchar * remote, gsize max_message_size)
@@ -61,6 +90,7 @@ p2p_tracker_server_connection_free (P2pTrackerServerConnection * conn)
   g_object_unref (conn->input);
   g_object_unref (conn->output);
   g_ptr_array_unref (conn->peers);
+  g_clear_pointer (&conn->pending_offers, g_array_unref);
   g_free (conn->remote);
   g_free (conn);
 }
@@ -99,4 +129,53 @@ p2p_tracker_server_connection_message_seen (P2pTrackerServerConnection * conn)
 {
   conn->last_message = g_get_monotonic_time ();
   p2p_tracker_server_metered_input_restart (conn->input);
+}
+
+/* Remembers an offer forwarded to @conn; past @max_pending, the oldest is
+ * forgotten. */
+void
+p2p_tracker_server_connection_expect_answer (P2pTrackerServerConnection *
+    conn, const gchar * info_hash, const gchar * offerer,
+    const gchar * offer_id, guint max_pending, gint64 now)
+{
+  PendingOffer offer = { offer_key (info_hash, offerer, offer_id), now };
+
+  if (max_pending == 0)
+    return;
+  if (conn->pending_offers == NULL)
+    conn->pending_offers = g_array_new (FALSE, FALSE, sizeof (PendingOffer));
+  if (conn->pending_offers->len >= max_pending)
+    g_array_remove_index (conn->pending_offers, 0);
+  g_array_append_val (conn->pending_offers, offer);
+}
+
+/* Returns: whether an offer with these ids was forwarded to @conn at or
+ * after @oldest and not yet answered; if so, it is answered now. */
+gboolean
+p2p_tracker_server_connection_take_offer (P2pTrackerServerConnection * conn,
+    const gchar * info_hash, const gchar * offerer, const gchar * offer_id,
+    gint64 oldest)
+{
+  guint64 key = offer_key (info_hash, offerer, offer_id);
+  guint i, expired = 0;
+  gboolean found = FALSE;
+
+  if (conn->pending_offers == NULL)
+    return FALSE;
+  for (i = 0; i < conn->pending_offers->len; i++) {
+    PendingOffer *offer = &g_array_index (conn->pending_offers, PendingOffer,
+        i);
+
+    if (offer->forwarded < oldest) {
+      expired = i + 1;
+    } else if (offer->key == key) {
+      g_array_remove_index (conn->pending_offers, i);
+      found = TRUE;
+      break;
+    }
+  }
+  /* Entries are in forwarding order: the expired ones lead. */
+  if (expired > 0)
+    g_array_remove_range (conn->pending_offers, 0, expired);
+  return found;
 }

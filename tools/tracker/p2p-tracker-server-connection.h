@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 
 #include "p2p-tracker-server-stream.h"
+#include "p2p-tracker-server-address.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,10 @@ typedef struct {
   guint64 queued;               /* bytes given to libsoup, frame headers included */
   gushort close_code;           /* while DOOMED */
   const gchar *close_reason;    /* static string, while DOOMED */
+  P2pTrackerServerAddress *address;     /* a reference held (refs) */
+  P2pTrackerServerBucket announces;
+  P2pTrackerServerBucket offers;
+  GArray *pending_offers;       /* PendingOffer, oldest first; NULL = none yet */
 } P2pTrackerServerConnection;
 
 P2pTrackerServerConnection *p2p_tracker_server_connection_new (guint64 id,
@@ -44,5 +49,12 @@ guint64 p2p_tracker_server_connection_get_backlog (P2pTrackerServerConnection *
     conn);
 void p2p_tracker_server_connection_message_seen (P2pTrackerServerConnection *
     conn);
+
+void p2p_tracker_server_connection_expect_answer (P2pTrackerServerConnection *
+    conn, const gchar * info_hash, const gchar * offerer,
+    const gchar * offer_id, guint max_pending, gint64 now);
+gboolean p2p_tracker_server_connection_take_offer (P2pTrackerServerConnection *
+    conn, const gchar * info_hash, const gchar * offerer,
+    const gchar * offer_id, gint64 oldest);
 
 G_END_DECLS

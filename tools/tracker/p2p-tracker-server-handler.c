@@ -6,7 +6,8 @@
  * frames are byte-identical to the ones captured from it.  Where we differ:
  * a peer_id already announced in a swarm from another connection is
  * refused rather than silently kept on the old socket; "stopped" does not
- * forward offers; limits apply (docs/tracker.md).
+ * forward offers; an answer is relayed only for an offer this tracker
+ * forwarded to the answerer; limits and rate limits apply (docs/tracker.md).
  */
 #include "p2p-tracker-server-private.h"
 #include "p2p-tracker-server-request.h"
@@ -83,26 +84,72 @@ relayed (const gchar * kind, JsonNode * description, const gchar * offer_id,
   return message;
 }
 
-static void
-forward_offers (P2pTrackerServer * self, P2pTrackerServerSwarm * swarm,
-    P2pTrackerServerPeer * from, const P2pTrackerServerRequest * request)
+/* Returns: how many announces (or offers) the connection and its address
+ * may make now. */
+static guint
+announces_allowed (P2pTrackerServer * self, P2pTrackerServerConnection * conn,
+    gint64 now)
 {
+  const P2pTrackerLimits *l = &self->limits;
+
+  return MIN (p2p_tracker_server_bucket_available (&conn->announces,
+          l->announce_rate, l->announce_burst, now),
+      p2p_tracker_server_bucket_available (&conn->address->announces,
+          l->address_announce_rate, l->address_announce_burst, now));
+}
+
+static guint
+offers_allowed (P2pTrackerServer * self, P2pTrackerServerConnection * conn,
+    gint64 now)
+{
+  const P2pTrackerLimits *l = &self->limits;
+
+  return MIN (p2p_tracker_server_bucket_available (&conn->offers,
+          l->offer_rate, l->offer_burst, now),
+      p2p_tracker_server_bucket_available (&conn->address->offers,
+          l->address_offer_rate, l->address_offer_burst, now));
+}
+
+static void
+forward_offers (P2pTrackerServer * self, P2pTrackerServerConnection * conn,
+    P2pTrackerServerSwarm * swarm, P2pTrackerServerPeer * from,
+    const P2pTrackerServerRequest * request)
+{
+  gint64 now = g_get_monotonic_time ();
   guint wanted = request->offers->len;
+  guint allowed;
   P2pTrackerServerPeer **to;
   guint i, n;
 
   if (request->numwant >= 0)
     wanted = MIN (wanted, (guint) request->numwant);
+  wanted = MIN (wanted, p2p_tracker_server_swarm_get_size (swarm) - 1);
   if (wanted == 0)
     return;
+  /* Offers over the rate are dropped, as if the swarm were smaller: the
+   * announce itself stands. */
+  allowed = offers_allowed (self, conn, now);
+  if (allowed < wanted) {
+    self->counters.offers_rate_limited += wanted - allowed;
+    g_debug ("connection %" G_GUINT64_FORMAT " (%s): %u offers over the "
+        "rate dropped", conn->id, conn->remote, wanted - allowed);
+    wanted = allowed;
+    if (wanted == 0)
+      return;
+  }
 
   /* Offers go one each to distinct random peers, offers[i] to the i-th. */
   to = g_newa (P2pTrackerServerPeer *, wanted);
   n = p2p_tracker_server_swarm_pick (swarm, from, wanted, to);
+  p2p_tracker_server_bucket_take (&conn->offers, n);
+  p2p_tracker_server_bucket_take (&conn->address->offers, n);
   for (i = 0; i < n; i++) {
     const P2pTrackerServerOffer *offer = &g_array_index (request->offers,
         P2pTrackerServerOffer, i);
 
+    p2p_tracker_server_connection_expect_answer (to[i]->owner,
+        request->info_hash, request->peer_id, offer->offer_id,
+        self->limits.max_pending_offers, now);
     send_object (self, to[i]->owner, relayed ("offer", offer->offer,
             offer->offer_id, request->peer_id, request->info_hash));
     self->counters.offers_forwarded++;
@@ -146,6 +193,14 @@ handle_announce (P2pTrackerServer * self, P2pTrackerServerConnection * conn,
     return;
   }
 
+  if (swarm == NULL && request->event != P2P_TRACKER_SERVER_EVENT_STOPPED
+      && g_hash_table_size (self->swarms) >= self->limits.max_swarms) {
+    self->counters.swarms_refused++;
+    refuse (self, conn, request, "too many swarms on this tracker (max %u)",
+        self->limits.max_swarms);
+    return;
+  }
+
   if (request->event == P2P_TRACKER_SERVER_EVENT_STOPPED) {
     if (peer) {
       p2p_tracker_server_drop_peer (self, peer);
@@ -186,7 +241,7 @@ handle_announce (P2pTrackerServer * self, P2pTrackerServerConnection * conn,
   }
 
   if (peer && request->offers)
-    forward_offers (self, swarm, peer, request);
+    forward_offers (self, conn, swarm, peer, request);
   if (request->answer)
     forward_answer (self, request);
 }
@@ -204,6 +259,35 @@ add_scrape_file (JsonObject * files, const gchar * info_hash,
   /* bittorrent-tracker's lower bound: it does not count downloads. */
   json_object_set_int_member (file, "downloaded", complete);
   json_object_set_object_member (files, info_hash, file);
+}
+
+/* Returns: (transfer none): the files of a scrape of all swarms, at most
+ * P2P_TRACKER_SERVER_SCRAPE_CACHE_US old. */
+static JsonObject *
+full_scrape_files (P2pTrackerServer * self)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr (GPtrArray) swarms = NULL;
+  guint i;
+
+  if (self->full_scrape
+      && now - self->full_scrape_time < P2P_TRACKER_SERVER_SCRAPE_CACHE_US)
+    return self->full_scrape;
+
+  g_clear_pointer (&self->full_scrape, json_object_unref);
+  self->full_scrape = json_object_new ();
+  self->full_scrape_time = now;
+  swarms = p2p_tracker_server_list_swarms (self,
+      self->limits.max_scrape_swarms);
+  for (i = 0; i < swarms->len; i++) {
+    P2pTrackerServerSwarm *swarm = g_ptr_array_index (swarms, i);
+
+    add_scrape_file (self->full_scrape,
+        p2p_tracker_server_swarm_get_info_hash (swarm), swarm);
+  }
+  /* Shared by replies until replaced: none may change it. */
+  json_object_seal (self->full_scrape);
+  return self->full_scrape;
 }
 
 static void
@@ -224,15 +308,8 @@ handle_scrape (P2pTrackerServer * self, P2pTrackerServerConnection * conn,
               info_hash));
     }
   } else {
-    g_autoptr (GPtrArray) swarms =
-        p2p_tracker_server_list_swarms (self, P2P_TRACKER_SERVER_LIST_MAX);
-
-    for (i = 0; i < swarms->len; i++) {
-      P2pTrackerServerSwarm *swarm = g_ptr_array_index (swarms, i);
-
-      add_scrape_file (files, p2p_tracker_server_swarm_get_info_hash (swarm),
-          swarm);
-    }
+    json_object_unref (files);
+    files = json_object_ref (full_scrape_files (self));
   }
 
   json_object_set_string_member (reply, "action", "scrape");
@@ -241,6 +318,40 @@ handle_scrape (P2pTrackerServer * self, P2pTrackerServerConnection * conn,
       self->limits.interval);
   json_object_set_object_member (reply, "flags", flags);
   send_object (self, conn, reply);
+}
+
+/* Returns: whether @request answers an offer forwarded to @conn, which may
+ * then be answered no more.  Anything else would let a client send SDP to
+ * any peer whose peer_id it saw. */
+static gboolean
+answer_is_solicited (P2pTrackerServer * self,
+    P2pTrackerServerConnection * conn, const P2pTrackerServerRequest * request)
+{
+  gint64 oldest = g_get_monotonic_time () -
+      self->limits.offer_timeout * G_TIME_SPAN_SECOND;
+
+  return p2p_tracker_server_connection_take_offer (conn, request->info_hash,
+      request->to_peer_id, request->offer_id, oldest);
+}
+
+/* Takes what @request costs from the announce buckets.
+ * Returns: FALSE, having replied, if it is over the rate. */
+static gboolean
+charge_request (P2pTrackerServer * self, P2pTrackerServerConnection * conn,
+    const P2pTrackerServerRequest * request)
+{
+  guint cost = request->action == P2P_TRACKER_SERVER_ACTION_SCRAPE
+      && request->scrape_info_hashes == NULL ?
+      P2P_TRACKER_SERVER_FULL_SCRAPE_COST : 1;
+
+  if (announces_allowed (self, conn, g_get_monotonic_time ()) < cost) {
+    self->counters.announces_rate_limited++;
+    refuse (self, conn, request, "too many requests, retry later");
+    return FALSE;
+  }
+  p2p_tracker_server_bucket_take (&conn->announces, cost);
+  p2p_tracker_server_bucket_take (&conn->address->announces, cost);
+  return TRUE;
 }
 
 void
@@ -252,12 +363,24 @@ p2p_tracker_server_handle_message (P2pTrackerServer * self,
 
   p2p_tracker_server_request_init (&request);
   if (!p2p_tracker_server_request_parse (&request, data, length,
-          self->limits.max_offers, &error))
+          self->limits.max_offers, &error)) {
     reply_failure (self, conn, &request, error);
-  else if (request.action == P2P_TRACKER_SERVER_ACTION_ANNOUNCE)
-    handle_announce (self, conn, &request);
-  else
-    handle_scrape (self, conn, &request);
+  } else if (request.answer) {
+    /* An answer is paid for by the offer it answers; one that answers
+     * nothing is dropped silently, like an undeliverable one. */
+    if (answer_is_solicited (self, conn, &request)) {
+      handle_announce (self, conn, &request);
+    } else {
+      self->counters.answers_unsolicited++;
+      g_debug ("connection %" G_GUINT64_FORMAT " (%s): answer to an offer "
+          "it was not sent", conn->id, conn->remote);
+    }
+  } else if (charge_request (self, conn, &request)) {
+    if (request.action == P2P_TRACKER_SERVER_ACTION_ANNOUNCE)
+      handle_announce (self, conn, &request);
+    else
+      handle_scrape (self, conn, &request);
+  }
   p2p_tracker_server_request_clear (&request);
 }
 

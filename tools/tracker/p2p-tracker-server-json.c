@@ -141,10 +141,24 @@ prescan (const gchar * data, gsize length, GString * out, GError ** error)
         i += 6;
         continue;
       }
-      /* \udbff\udffd would decode to the sentinel. */
-      if (value == 0xdbff && length - i >= 12 && data[i + 6] == '\\'
-          && data[i + 7] == 'u' && hex4 (data + i + 8) == 0xdffd)
-        return malformed (error, "reserved character U+10FFFD", i);
+      /* A lone surrogate cannot be written as UTF-8: json-glib would make
+       * invalid UTF-8 of it, which no text frame may carry (JSON.parse
+       * keeps it; we refuse it). */
+      if (value >= 0xdc00 && value <= 0xdfff)
+        return malformed (error, "lone surrogate in \\u escape", i);
+      if (value >= 0xd800 && value <= 0xdbff) {
+        gint low = length - i >= 12 && data[i + 6] == '\\'
+            && data[i + 7] == 'u' ? hex4 (data + i + 8) : -1;
+
+        if (low < 0xdc00 || low > 0xdfff)
+          return malformed (error, "lone surrogate in \\u escape", i);
+        /* \udbff\udffd would decode to the sentinel. */
+        if (value == 0xdbff && low == 0xdffd)
+          return malformed (error, "reserved character U+10FFFD", i);
+        g_string_append_len (out, data + i, 12);
+        i += 12;
+        continue;
+      }
       g_string_append_len (out, data + i, 6);
       i += 6;
       continue;

@@ -39,6 +39,7 @@ typedef struct {
   GList link_all;
   GList link_pending;           /* in tcp_pending until upgraded or timed out */
   gboolean pending;
+  P2pTrackerServerAddress *address;     /* a reference held */
 } TcpRecord;
 
 G_DEFINE_FINAL_TYPE (P2pTrackerServer, p2p_tracker_server, G_TYPE_OBJECT);
@@ -57,6 +58,47 @@ address_to_string (GSocketAddress * address)
       G_SOCKET_FAMILY_IPV6)
     return g_strdup_printf ("[%s]:%u", ip, g_inet_socket_address_get_port (inet));
   return g_strdup_printf ("%s:%u", ip, g_inet_socket_address_get_port (inet));
+}
+
+/* --- per-address state ---------------------------------------------------- */
+
+P2pTrackerServerAddress *
+p2p_tracker_server_address_ref (P2pTrackerServer * self,
+    GSocketAddress * remote)
+{
+  g_autofree gchar *key = p2p_tracker_server_address_key (remote);
+  P2pTrackerServerAddress *address = g_hash_table_lookup (self->addresses,
+      key);
+
+  if (address == NULL) {
+    address = p2p_tracker_server_address_new (key,
+        self->limits.address_announce_burst,
+        self->limits.address_offer_burst, g_get_monotonic_time ());
+    g_hash_table_insert (self->addresses, address->key, address);
+  }
+  address->refs++;
+  return address;
+}
+
+void
+p2p_tracker_server_address_unref (P2pTrackerServer * self,
+    P2pTrackerServerAddress * address)
+{
+  /* Kept while its buckets refill (see sweeper_run()): else a client
+   * would get full buckets by reconnecting. */
+  address->refs--;
+}
+
+static gboolean
+address_is_forgettable (P2pTrackerServer * self,
+    P2pTrackerServerAddress * address, gint64 now)
+{
+  return address->refs == 0
+      && p2p_tracker_server_bucket_is_full (&address->announces,
+      self->limits.address_announce_rate,
+      self->limits.address_announce_burst, now)
+      && p2p_tracker_server_bucket_is_full (&address->offers,
+      self->limits.address_offer_rate, self->limits.address_offer_burst, now);
 }
 
 /* --- deferred work ------------------------------------------------------ */
@@ -84,6 +126,7 @@ reaper_run (gpointer user_data)
     P2pTrackerServerConnection *conn = g_ptr_array_index (self->dead, i);
 
     g_hash_table_remove (self->connections, conn);
+    p2p_tracker_server_address_unref (self, conn->address);
     p2p_tracker_server_connection_free (conn);
   }
   g_ptr_array_set_size (self->dead, 0);
@@ -248,6 +291,12 @@ on_upgraded (SoupServerMessage * msg, gpointer user_data)
       soup_message_headers_get_one (soup_server_message_get_request_headers
           (msg), "Origin"), remote, self->limits.max_message_size);
   conn->server = self;
+  conn->address = p2p_tracker_server_address_ref (self,
+      soup_server_message_get_remote_address (msg));
+  p2p_tracker_server_bucket_init (&conn->announces,
+      self->limits.announce_burst, g_get_monotonic_time ());
+  p2p_tracker_server_bucket_init (&conn->offers, self->limits.offer_burst,
+      g_get_monotonic_time ());
   g_hash_table_add (self->connections, conn);
   g_queue_push_tail_link (&self->idle, &conn->link);
   self->n_open++;
@@ -318,6 +367,8 @@ static void
 tcp_record_free (TcpRecord * record)
 {
   g_free (record->remote);
+  record->address->tcp--;
+  p2p_tracker_server_address_unref (record->server, record->address);
   g_free (record);
 }
 
@@ -343,6 +394,7 @@ on_incoming (GSocketService * service, GSocketConnection * tcp,
   g_autoptr (GSocketAddress) local = NULL;
   g_autoptr (GSocketAddress) remote = NULL;
   g_autoptr (GError) error = NULL;
+  P2pTrackerServerAddress *address;
   TcpRecord *record;
 
   local = g_socket_connection_get_local_address (tcp, NULL);
@@ -353,6 +405,16 @@ on_incoming (GSocketService * service, GSocketConnection * tcp,
     g_io_stream_close (G_IO_STREAM (tcp), NULL, NULL);
     return TRUE;
   }
+  address = p2p_tracker_server_address_ref (self, remote);
+  if (address->tcp >= self->limits.max_connections_per_address) {
+    self->counters.refused_address++;
+    g_debug ("%s: over %u connections from this address", address->key,
+        self->limits.max_connections_per_address);
+    p2p_tracker_server_address_unref (self, address);
+    g_io_stream_close (G_IO_STREAM (tcp), NULL, NULL);
+    return TRUE;
+  }
+  address->tcp++;
   g_socket_set_option (g_socket_connection_get_socket (tcp), IPPROTO_TCP,
       TCP_NODELAY, TRUE, NULL);
 
@@ -364,6 +426,7 @@ on_incoming (GSocketService * service, GSocketConnection * tcp,
   record->link_all.data = record;
   record->link_pending.data = record;
   record->pending = TRUE;
+  record->address = address;
   g_queue_push_tail_link (&self->tcp_all, &record->link_all);
   g_queue_push_tail_link (&self->tcp_pending, &record->link_pending);
   g_hash_table_insert (self->tcp, record->remote, record);
@@ -384,6 +447,8 @@ sweeper_run (gpointer user_data)
 {
   P2pTrackerServer *self = user_data;
   gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer address;
   GList *link;
 
   if (self->limits.idle_timeout > 0) {
@@ -414,6 +479,11 @@ sweeper_run (gpointer user_data)
     g_socket_shutdown (g_socket_connection_get_socket (record->tcp), TRUE,
         TRUE, NULL);
   }
+
+  g_hash_table_iter_init (&iter, self->addresses);
+  while (g_hash_table_iter_next (&iter, NULL, &address))
+    if (address_is_forgettable (self, address, now))
+      g_hash_table_iter_remove (&iter);
   return G_SOURCE_CONTINUE;
 }
 
@@ -449,6 +519,7 @@ p2p_tracker_server_dispose (GObject * object)
       g_signal_handlers_disconnect_by_data (c->ws, c);
       while (c->peers->len > 0)
         p2p_tracker_server_drop_peer (self, g_ptr_array_index (c->peers, 0));
+      p2p_tracker_server_address_unref (self, c->address);
       p2p_tracker_server_connection_free (c);
     }
     g_clear_pointer (&self->connections, g_hash_table_unref);
@@ -471,6 +542,9 @@ p2p_tracker_server_dispose (GObject * object)
     g_clear_object (&self->soup);
   }
   g_clear_pointer (&self->swarms, g_hash_table_unref);
+  g_clear_pointer (&self->addresses, g_hash_table_unref);
+  g_clear_pointer (&self->full_scrape, json_object_unref);
+  g_clear_pointer (&self->stats_swarms, json_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (p2p_tracker_server_parent_class)->dispose (object);
@@ -503,6 +577,8 @@ p2p_tracker_server_init (P2pTrackerServer * self)
   self->connections = g_hash_table_new (NULL, NULL);
   self->dead = g_ptr_array_new ();
   self->tcp = g_hash_table_new (g_str_hash, g_str_equal);
+  self->addresses = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+      (GDestroyNotify) p2p_tracker_server_address_free);
   g_queue_init (&self->idle);
   g_queue_init (&self->doomed);
   g_queue_init (&self->tcp_all);
@@ -612,6 +688,55 @@ p2p_tracker_server_get_url (P2pTrackerServer * self)
   return g_strdup_printf ("ws://%s:%u", self->address, self->port);
 }
 
+/* Returns: (transfer none): the peer counts of the largest swarms, at most
+ * P2P_TRACKER_SERVER_SCRAPE_CACHE_US old: listing them sorts every swarm,
+ * which a flood of GET /stats must not make us do each time. */
+static JsonArray *
+largest_swarms (P2pTrackerServer * self)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr (GPtrArray) swarms = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  guint i;
+
+  if (self->stats_swarms
+      && now - self->stats_swarms_time < P2P_TRACKER_SERVER_SCRAPE_CACHE_US)
+    return self->stats_swarms;
+
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  swarms = p2p_tracker_server_list_swarms (self, P2P_TRACKER_SERVER_LIST_MAX);
+  for (i = 0; i < swarms->len; i++) {
+    P2pTrackerServerSwarm *s = g_ptr_array_index (swarms, i);
+    const gchar *info_hash = p2p_tracker_server_swarm_get_info_hash (s);
+    g_autofree gchar *hex = p2p_tracker_server_id_to_hex (info_hash);
+
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "info_hash");
+    json_builder_add_string_value (builder, info_hash);
+    json_builder_set_member_name (builder, "info_hash_hex");
+    json_builder_add_string_value (builder, hex);
+    json_builder_set_member_name (builder, "peers");
+    json_builder_add_int_value (builder, p2p_tracker_server_swarm_get_size (s));
+    json_builder_set_member_name (builder, "complete");
+    json_builder_add_int_value (builder,
+        p2p_tracker_server_swarm_get_complete (s));
+    json_builder_set_member_name (builder, "incomplete");
+    json_builder_add_int_value (builder,
+        p2p_tracker_server_swarm_get_incomplete (s));
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+  node = json_builder_get_root (builder);
+
+  g_clear_pointer (&self->stats_swarms, json_array_unref);
+  self->stats_swarms = json_node_dup_array (node);
+  json_array_seal (self->stats_swarms);
+  self->stats_swarms_time = now;
+  return self->stats_swarms;
+}
+
 /**
  * p2p_tracker_server_get_stats:
  *
@@ -622,11 +747,10 @@ JsonNode *
 p2p_tracker_server_get_stats (P2pTrackerServer * self)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (GPtrArray) swarms = NULL;
+  JsonNode *root;
   GHashTableIter iter;
   gpointer swarm;
   guint64 peers = 0;
-  guint i;
 
   g_return_val_if_fail (P2P_IS_TRACKER_SERVER (self), NULL);
 
@@ -655,28 +779,18 @@ p2p_tracker_server_get_stats (P2pTrackerServer * self)
   ADD_INT ("connections_refused", self->counters.connections_refused);
   ADD_INT ("connections_closed_idle", self->counters.closed_idle);
   ADD_INT ("connections_closed_backlog", self->counters.closed_backlog);
+  ADD_INT ("connections_refused_address", self->counters.refused_address);
+  ADD_INT ("announces_rate_limited", self->counters.announces_rate_limited);
+  ADD_INT ("offers_rate_limited", self->counters.offers_rate_limited);
+  ADD_INT ("answers_unsolicited", self->counters.answers_unsolicited);
+  ADD_INT ("swarms_refused", self->counters.swarms_refused);
+  ADD_INT ("addresses", g_hash_table_size (self->addresses));
 
-  json_builder_set_member_name (builder, "swarm_peers");
-  json_builder_begin_array (builder);
-  swarms = p2p_tracker_server_list_swarms (self, P2P_TRACKER_SERVER_LIST_MAX);
-  for (i = 0; i < swarms->len; i++) {
-    P2pTrackerServerSwarm *s = g_ptr_array_index (swarms, i);
-    const gchar *info_hash = p2p_tracker_server_swarm_get_info_hash (s);
-    g_autofree gchar *hex = p2p_tracker_server_id_to_hex (info_hash);
-
-    json_builder_begin_object (builder);
-    json_builder_set_member_name (builder, "info_hash");
-    json_builder_add_string_value (builder, info_hash);
-    json_builder_set_member_name (builder, "info_hash_hex");
-    json_builder_add_string_value (builder, hex);
-    ADD_INT ("peers", p2p_tracker_server_swarm_get_size (s));
-    ADD_INT ("complete", p2p_tracker_server_swarm_get_complete (s));
-    ADD_INT ("incomplete", p2p_tracker_server_swarm_get_incomplete (s));
-    json_builder_end_object (builder);
-  }
-  json_builder_end_array (builder);
   json_builder_end_object (builder);
 #undef ADD_INT
 
-  return json_builder_get_root (builder);
+  root = json_builder_get_root (builder);
+  json_object_set_array_member (json_node_get_object (root), "swarm_peers",
+      json_array_ref (largest_swarms (self)));
+  return root;
 }

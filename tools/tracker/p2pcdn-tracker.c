@@ -56,6 +56,10 @@ main (int argc, char **argv)
   P2pTrackerLimits limits;
   gint port = 8000, interval, max_message_size, max_offers, max_connections,
       idle_timeout, max_swarms, max_send_backlog, handshake_timeout;
+  gint per_address, announce_rate, announce_burst, address_announce_rate,
+      address_announce_burst, offer_rate, offer_burst, address_offer_rate,
+      address_offer_burst, max_swarms_total, max_scrape_swarms,
+      max_pending_offers, offer_timeout;
   gboolean verbose = FALSE;
   GOptionEntry entries[] = {
     {"port", 'p', 0, G_OPTION_ARG_INT, &port,
@@ -80,6 +84,36 @@ main (int argc, char **argv)
         "BYTES"},
     {"handshake-timeout", 0, 0, G_OPTION_ARG_INT, &handshake_timeout,
         "Drop a TCP connection not upgraded in time (default 10)", "SECONDS"},
+    {"max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &per_address,
+          "Most TCP connections from one IPv4 address or IPv6 /64, so that "
+          "one host cannot take every slot (default 256)", "N"},
+    {"announce-rate", 0, 0, G_OPTION_ARG_INT, &announce_rate,
+          "Announces and scrapes a second per connection (default 1)", "N"},
+    {"announce-burst", 0, 0, G_OPTION_ARG_INT, &announce_burst,
+          "... of which this many at once (default 20)", "N"},
+    {"address-announce-rate", 0, 0, G_OPTION_ARG_INT,
+          &address_announce_rate,
+          "Announces and scrapes a second per address (default 20)", "N"},
+    {"address-announce-burst", 0, 0, G_OPTION_ARG_INT,
+          &address_announce_burst,
+          "... of which this many at once (default 400)", "N"},
+    {"offer-rate", 0, 0, G_OPTION_ARG_INT, &offer_rate,
+          "Offers forwarded a second per connection (default 5)", "N"},
+    {"offer-burst", 0, 0, G_OPTION_ARG_INT, &offer_burst,
+          "... of which this many at once (default 100)", "N"},
+    {"address-offer-rate", 0, 0, G_OPTION_ARG_INT, &address_offer_rate,
+          "Offers forwarded a second per address (default 100)", "N"},
+    {"address-offer-burst", 0, 0, G_OPTION_ARG_INT, &address_offer_burst,
+          "... of which this many at once (default 2000)", "N"},
+    {"max-swarms", 0, 0, G_OPTION_ARG_INT, &max_swarms_total,
+          "Most swarms on the tracker (default 50000)", "N"},
+    {"max-scrape-swarms", 0, 0, G_OPTION_ARG_INT, &max_scrape_swarms,
+          "Most swarms listed by a scrape of all (default 1000)", "N"},
+    {"max-pending-offers", 0, 0, G_OPTION_ARG_INT, &max_pending_offers,
+          "Unanswered offers remembered per connection; an answer to any "
+          "other is dropped (default 64)", "N"},
+    {"offer-timeout", 0, 0, G_OPTION_ARG_INT, &offer_timeout,
+          "Seconds an offer may be answered (default 60)", "SECONDS"},
     {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
         "Log every connection and rejected message", NULL},
     {NULL}
@@ -94,6 +128,19 @@ main (int argc, char **argv)
   max_swarms = limits.max_swarms_per_connection;
   max_send_backlog = limits.max_send_backlog;
   handshake_timeout = limits.handshake_timeout;
+  per_address = limits.max_connections_per_address;
+  announce_rate = limits.announce_rate;
+  announce_burst = limits.announce_burst;
+  address_announce_rate = limits.address_announce_rate;
+  address_announce_burst = limits.address_announce_burst;
+  offer_rate = limits.offer_rate;
+  offer_burst = limits.offer_burst;
+  address_offer_rate = limits.address_offer_rate;
+  address_offer_burst = limits.address_offer_burst;
+  max_swarms_total = limits.max_swarms;
+  max_scrape_swarms = limits.max_scrape_swarms;
+  max_pending_offers = limits.max_pending_offers;
+  offer_timeout = limits.offer_timeout;
 
   options = g_option_context_new ("- WebTorrent WebSocket tracker");
   g_option_context_add_main_entries (options, entries, NULL);
@@ -107,7 +154,12 @@ main (int argc, char **argv)
   if (argc > 1 || port < 0 || port > G_MAXUINT16 || interval < 0
       || max_message_size < 0 || max_offers < 0 || max_connections < 0
       || idle_timeout < 0 || max_swarms < 0 || max_send_backlog < 0
-      || handshake_timeout < 0) {
+      || handshake_timeout < 0 || per_address < 0 || announce_rate < 0
+      || announce_burst < 0 || address_announce_rate < 0
+      || address_announce_burst < 0 || offer_rate < 0 || offer_burst < 0
+      || address_offer_rate < 0 || address_offer_burst < 0
+      || max_swarms_total < 0 || max_scrape_swarms < 0
+      || max_pending_offers < 0 || offer_timeout < 0) {
     g_printerr ("p2pcdn-tracker: invalid arguments (see --help)\n");
     return 2;
   }
@@ -119,6 +171,19 @@ main (int argc, char **argv)
   limits.max_swarms_per_connection = max_swarms;
   limits.max_send_backlog = max_send_backlog;
   limits.handshake_timeout = handshake_timeout;
+  limits.max_connections_per_address = per_address;
+  limits.announce_rate = announce_rate;
+  limits.announce_burst = announce_burst;
+  limits.address_announce_rate = address_announce_rate;
+  limits.address_announce_burst = address_announce_burst;
+  limits.offer_rate = offer_rate;
+  limits.offer_burst = offer_burst;
+  limits.address_offer_rate = address_offer_rate;
+  limits.address_offer_burst = address_offer_burst;
+  limits.max_swarms = max_swarms_total;
+  limits.max_scrape_swarms = max_scrape_swarms;
+  limits.max_pending_offers = max_pending_offers;
+  limits.offer_timeout = offer_timeout;
 
   if (verbose)
     g_log_set_debug_enabled (TRUE);
