@@ -13,6 +13,13 @@
 #include "p2p-tracker-server-request.h"
 #include "p2p-tracker-server-json.h"
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_tracker_server_log, "p2pcdn-tracker-server",
+    "the WebSocket tracker: connections, limits, refused messages")
+#define GST_CAT_DEFAULT p2p_tracker_server_log ()
+
+
 static JsonNode *
 object_node (JsonObject * object)
 {
@@ -39,7 +46,7 @@ reply_failure (P2pTrackerServer * self, P2pTrackerServerConnection * conn,
   gboolean bare = error->code == P2P_TRACKER_SERVER_ERROR_MALFORMED;
 
   self->counters.rejected_messages++;
-  g_debug ("connection %" G_GUINT64_FORMAT " (%s): %s", conn->id,
+  GST_DEBUG ("connection %" G_GUINT64_FORMAT " (%s): %s", conn->id,
       conn->remote, error->message);
 
   if (!bare)
@@ -131,7 +138,7 @@ forward_offers (P2pTrackerServer * self, P2pTrackerServerConnection * conn,
   allowed = offers_allowed (self, conn, now);
   if (allowed < wanted) {
     self->counters.offers_rate_limited += wanted - allowed;
-    g_debug ("connection %" G_GUINT64_FORMAT " (%s): %u offers over the "
+    GST_DEBUG ("connection %" G_GUINT64_FORMAT " (%s): %u offers over the "
         "rate dropped", conn->id, conn->remote, wanted - allowed);
     wanted = allowed;
     if (wanted == 0)
@@ -372,7 +379,7 @@ p2p_tracker_server_handle_message (P2pTrackerServer * self,
       handle_announce (self, conn, &request);
     } else {
       self->counters.answers_unsolicited++;
-      g_debug ("connection %" G_GUINT64_FORMAT " (%s): answer to an offer "
+      GST_DEBUG ("connection %" G_GUINT64_FORMAT " (%s): answer to an offer "
           "it was not sent", conn->id, conn->remote);
     }
   } else if (charge_request (self, conn, &request)) {

@@ -26,6 +26,13 @@
 #include "p2p-tracker-server-private.h"
 #include "p2p-tracker-server-json.h"
 
+#include "log/p2p-log.h"
+
+P2P_LOG_CATEGORY (p2p_tracker_server_log, "p2pcdn-tracker-server",
+    "the WebSocket tracker: connections, limits, refused messages")
+#define GST_CAT_DEFAULT p2p_tracker_server_log ()
+
+
 /* Plain HTTP connections (GET /stats, handshakes in progress) allowed on top
  * of max-connections WebSockets. */
 #define HTTP_SLACK 64
@@ -153,7 +160,7 @@ p2p_tracker_server_condemn (P2pTrackerServer * self,
 {
   if (conn->state != P2P_TRACKER_SERVER_CONNECTION_OPEN)
     return;
-  g_debug ("connection %" G_GUINT64_FORMAT " (%s): closing: %s", conn->id,
+  GST_DEBUG ("connection %" G_GUINT64_FORMAT " (%s): closing: %s", conn->id,
       conn->remote, reason);
   g_queue_unlink (&self->idle, &conn->link);
   conn->state = P2P_TRACKER_SERVER_CONNECTION_DOOMED;
@@ -226,7 +233,7 @@ on_ws_error (SoupWebsocketConnection * ws, GError * error, gpointer user_data)
   P2pTrackerServerConnection *conn = user_data;
   P2pTrackerServer *self = conn->server;
 
-  g_debug ("connection %" G_GUINT64_FORMAT " (%s): %s", conn->id,
+  GST_DEBUG ("connection %" G_GUINT64_FORMAT " (%s): %s", conn->id,
       conn->remote, error->message);
   if (g_error_matches (error, SOUP_WEBSOCKET_ERROR,
           SOUP_WEBSOCKET_CLOSE_TOO_BIG)
@@ -240,7 +247,7 @@ on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
   P2pTrackerServerConnection *conn = user_data;
   P2pTrackerServer *self = conn->server;
 
-  g_debug ("connection %" G_GUINT64_FORMAT " (%s): closed, code %u",
+  GST_DEBUG ("connection %" G_GUINT64_FORMAT " (%s): closed, code %u",
       conn->id, conn->remote, soup_websocket_connection_get_close_code (ws));
 
   if (conn->state == P2P_TRACKER_SERVER_CONNECTION_OPEN)
@@ -305,7 +312,7 @@ on_upgraded (SoupServerMessage * msg, gpointer user_data)
   g_signal_connect (conn->ws, "message", G_CALLBACK (on_ws_message), conn);
   g_signal_connect (conn->ws, "error", G_CALLBACK (on_ws_error), conn);
   g_signal_connect (conn->ws, "closed", G_CALLBACK (on_ws_closed), conn);
-  g_debug ("connection %" G_GUINT64_FORMAT " (%s): open", conn->id, remote);
+  GST_DEBUG ("connection %" G_GUINT64_FORMAT " (%s): open", conn->id, remote);
 
   g_object_unref (msg);
 }
@@ -408,7 +415,7 @@ on_incoming (GSocketService * service, GSocketConnection * tcp,
   address = p2p_tracker_server_address_ref (self, remote);
   if (address->tcp >= self->limits.max_connections_per_address) {
     self->counters.refused_address++;
-    g_debug ("%s: over %u connections from this address", address->key,
+    GST_DEBUG ("%s: over %u connections from this address", address->key,
         self->limits.max_connections_per_address);
     p2p_tracker_server_address_unref (self, address);
     g_io_stream_close (G_IO_STREAM (tcp), NULL, NULL);
@@ -434,7 +441,7 @@ on_incoming (GSocketService * service, GSocketConnection * tcp,
 
   if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (tcp), local,
           remote, &error)) {
-    g_debug ("%s: %s", record->remote, error->message);
+    GST_DEBUG ("%s: %s", record->remote, error->message);
     g_io_stream_close (G_IO_STREAM (tcp), NULL, NULL);
   }
   return TRUE;
@@ -473,7 +480,7 @@ sweeper_run (gpointer user_data)
     if (now - record->accepted <
         self->limits.handshake_timeout * G_TIME_SPAN_SECOND)
       break;
-    g_debug ("%s: no WebSocket handshake in time", record->remote);
+    GST_DEBUG ("%s: no WebSocket handshake in time", record->remote);
     g_queue_unlink (&self->tcp_pending, &record->link_pending);
     record->pending = FALSE;
     g_socket_shutdown (g_socket_connection_get_socket (record->tcp), TRUE,

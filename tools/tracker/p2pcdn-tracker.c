@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <glib-unix.h>
+#include <gst/gst.h>
 
 #include "p2p-tracker-server.h"
 
@@ -38,7 +39,8 @@ fit_descriptor_limit (P2pTrackerLimits * limits)
   if (rl.rlim_cur < needed) {
     guint fitted = rl.rlim_cur > 2 * FD_RESERVE ? rl.rlim_cur - 2 * FD_RESERVE
         : 1;
-    g_warning ("only %lu file descriptors: max-connections lowered to %u",
+    g_printerr ("p2pcdn-tracker: only %lu file descriptors: "
+        "max-connections lowered to %u\n",
         (unsigned long) rl.rlim_cur, fitted);
     limits->max_connections = fitted;
   }
@@ -115,7 +117,8 @@ main (int argc, char **argv)
     {"offer-timeout", 0, 0, G_OPTION_ARG_INT, &offer_timeout,
           "Seconds an offer may be answered (default 60)", "SECONDS"},
     {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-        "Log every connection and rejected message", NULL},
+        "Log every connection and rejected message (as "
+          "GST_DEBUG=p2pcdn-tracker-server:5)", NULL},
     {NULL}
   };
 
@@ -144,6 +147,9 @@ main (int argc, char **argv)
 
   options = g_option_context_new ("- WebTorrent WebSocket tracker");
   g_option_context_add_main_entries (options, entries, NULL);
+  /* the log goes through GStreamer's debug system: GST_DEBUG or
+   * --gst-debug=p2pcdn-tracker-server:5 */
+  g_option_context_add_group (options, gst_init_get_option_group ());
   g_option_context_set_description (options,
       "Speaks the WebSocket tracker protocol of bittorrent-tracker; "
       "GET /stats on the same port\nserves counters as JSON.");
@@ -186,7 +192,8 @@ main (int argc, char **argv)
   limits.offer_timeout = offer_timeout;
 
   if (verbose)
-    g_log_set_debug_enabled (TRUE);
+    gst_debug_set_threshold_for_name ("p2pcdn-tracker-server",
+        GST_LEVEL_DEBUG);
   fit_descriptor_limit (&limits);
 
   server = p2p_tracker_server_new (&limits, &error);
@@ -208,6 +215,6 @@ main (int argc, char **argv)
   fflush (stdout);
 
   g_main_loop_run (loop);
-  g_message ("shutting down");
+  printf ("p2pcdn-tracker shutting down\n");
   return 0;
 }
