@@ -26,6 +26,14 @@ p2p_peer_stats_add_transfer (P2pPeerStats * stats, gsize bytes,
   gdouble secs = MAX (done - requested, 1000) / (gdouble) G_USEC_PER_SEC;
   gdouble rate = bytes / secs;
 
+  /* nothing in a short time tells no rate: an honest peer whose first
+   * bytes sit behind a full uplink queue looks the same (measured: a fresh
+   * connection behind 1 Mbit/s sent nothing in 0.4 s, and a rate of 0
+   * barred it for good).  Nothing in a second or more is a peer that does
+   * not send. */
+  if (bytes == 0 && done - requested < P2P_PEER_STATS_SILENT_US)
+    return;
+
   stats->rate = p2p_ewma (stats->rate, rate, stats->transfers == 0);
   stats->rtt_us = (gint64) p2p_ewma (stats->rtt_us, rtt,
       stats->transfers == 0);

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * its transfers (announced segments it never sends) is not worth asking,
  * rather than taken for a new one (bytes/s). */
 #define P2P_PEER_STATS_MIN_RATE 1.0
+/* A transfer given up with no byte counts (at that floor) only when it had
+ * at least this long (us); a shorter one says nothing of the peer. */
+#define P2P_PEER_STATS_SILENT_US (1 * G_USEC_PER_SEC)
 #define P2P_PEER_STATS_DEFAULT_RTT_US (150 * 1000)
 /* Strikes halve every so often: a peer that failed once long ago is as
  * good as new, one that fails now and again is not. */

@@ -118,3 +118,15 @@ p2p_playback_model_abr_budget_us (const P2pPlaybackModel * model,
   need = MAX (want, (model->n_rates + 1) * want - sum);
   return (gint64) (bytes * 8.0 * G_USEC_PER_SEC / need);
 }
+
+gboolean
+p2p_playback_model_struggling (const P2pPlaybackModel * model,
+    guint64 bandwidth)
+{
+  if (bandwidth == 0 || model->n_rates < P2P_ABR_HISTORY)
+    return FALSE;
+  for (guint i = 0; i < model->n_rates; i++)
+    if (model->rates[i] >= P2P_ABR_STRUGGLE_FACTOR * bandwidth)
+      return FALSE;
+  return TRUE;
+}

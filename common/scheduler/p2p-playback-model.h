@@ -33,6 +33,10 @@ G_BEGIN_DECLS
 /* The rendition is held with this much to spare: our clock and the
  * demuxer's do not start a fragment at the same instant. */
 #define P2P_ABR_SAFETY 1.2
+/* The player struggles when its last fragments all came slower than this
+ * many times the rendition's bandwidth: its downlink has no room left for
+ * what peers cost it (prefetches, the acknowledgements of our uploads). */
+#define P2P_ABR_STRUGGLE_FACTOR 2.0
 
 typedef struct {
   gboolean playing;             /* a segment was delivered since the start */
@@ -69,5 +73,9 @@ void p2p_playback_model_fragment_done (P2pPlaybackModel * model, gsize bytes,
  * leaves a rendition declared at @bandwidth bit/s (-1: @bandwidth unknown). */
 gint64 p2p_playback_model_abr_budget_us (const P2pPlaybackModel * model,
     gsize bytes, guint64 bandwidth);
+/* Whether the fragments remembered (two) all came slower than
+ * P2P_ABR_STRUGGLE_FACTOR x @bandwidth (FALSE when it is unknown). */
+gboolean p2p_playback_model_struggling (const P2pPlaybackModel * model,
+    guint64 bandwidth);
 
 G_END_DECLS

@@ -562,6 +562,12 @@ p2p_scheduler_set_playback_model (P2pScheduler * s, P2pPlaybackModel * model)
   s->model = model ? model : &s->own_model;
 }
 
+gboolean
+p2p_scheduler_struggling (P2pScheduler * s)
+{
+  return p2p_playback_model_struggling (s->model, s->bandwidth);
+}
+
 void
 p2p_scheduler_set_bandwidth (P2pScheduler * s, guint64 bandwidth)
 {
@@ -920,6 +926,9 @@ try_prefetch (P2pScheduler * s)
    * swarm the player left would fetch segments nobody plays, on the very
    * downlink that made it switch (ids are the same across renditions) */
   if (s->own_last_id != s->model->last_id)
+    return;
+  /* a player whose downlink barely carries its rendition needs all of it */
+  if (p2p_scheduler_struggling (s))
     return;
   g_hash_table_iter_init (&it, s->jobs);
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & job))

@@ -104,6 +104,10 @@ void p2p_scheduler_set_playback_model (P2pScheduler * sched,
  * unknown: how long a request may take before the demuxer switches down
  * follows from it (p2p-playback-model.h). */
 void p2p_scheduler_set_bandwidth (P2pScheduler * sched, guint64 bandwidth);
+/* The player's last fragments came barely faster than its rendition plays
+ * (p2p_playback_model_struggling): no prefetch, and the swarm uploads
+ * nothing, until they come fast again. */
+gboolean p2p_scheduler_struggling (P2pScheduler * sched);
 /* Whether prefetching is allowed (default TRUE). */
 void p2p_scheduler_set_prefetch (P2pScheduler * sched, gboolean prefetch);
 const P2pSchedulerCounters *p2p_scheduler_get_counters (P2pScheduler * sched);

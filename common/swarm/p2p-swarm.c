@@ -343,6 +343,10 @@ on_peer_lookup (P2pPeer * peer, gint64 segment_id, gpointer user_data)
    * got the segment from us meanwhile, so segments spread peer to peer. */
   if (swarm->config.max_uploads && swarm->uploads >= swarm->config.max_uploads)
     return NULL;
+  /* our uploads cost the downlink too (acknowledgements, announcements
+   * they trigger): a player that barely keeps up keeps it for itself */
+  if (swarm->sched && p2p_scheduler_struggling (swarm->sched))
+    return NULL;
   data = p2p_segment_cache_get (swarm->cache, swarm->info_hash, segment_id);
   if (data) {
     p2p_segment_cache_pin (swarm->cache, swarm->info_hash, segment_id);

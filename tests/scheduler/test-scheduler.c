@@ -9,6 +9,7 @@
 
 #include "p2p-scheduler.h"
 #include "p2p-playback-model.h"
+#include "p2p-peer-stats.h"
 
 #define MS 1000
 #define SEG_SIZE (150 * 1024)
@@ -639,6 +640,25 @@ test_stall_moves_on (void)
   peer_free (b);
 }
 
+/* A transfer given up with no byte after a short while says nothing of the
+ * peer (a fresh connection behind a slow uplink); after a second or more
+ * it is a peer that does not send. */
+static void
+test_silent_transfer_rate (void)
+{
+  P2pPeerStats st;
+
+  p2p_peer_stats_init (&st);
+  p2p_peer_stats_add_transfer (&st, 0, 0, 400 * MS, 400 * MS);
+  g_assert_false (p2p_peer_stats_is_proven (&st));
+  g_assert_cmpfloat (p2p_peer_stats_get_rate (&st), ==,
+      P2P_PEER_STATS_DEFAULT_RATE);
+  p2p_peer_stats_add_transfer (&st, 0, 0, 2000 * MS, 2000 * MS);
+  g_assert_true (p2p_peer_stats_is_proven (&st));
+  g_assert_cmpfloat (p2p_peer_stats_get_rate (&st), ==,
+      P2P_PEER_STATS_MIN_RATE);
+}
+
 /* A peer that announces segments and never sends them stalls once and is
  * not asked again: its stall is a measurement (nothing, not "unknown"),
  * where an unproven peer would still be tried now and then. */
@@ -972,6 +992,43 @@ test_no_prefetch_after_switch (void)
   peer_free (pb2);
 }
 
+/* A player whose last fragments came barely faster than its rendition
+ * plays prefetches nothing (and its swarm uploads nothing) until they come
+ * fast again. */
+static void
+test_struggling_player_no_prefetch (void)
+{
+  Env env;
+  P2pPlaybackModel model;
+  FakePeer *a = peer_new ("-PM0203-AAAAAAAAAAAA");
+  FakePeer *b = peer_new ("-PM0203-BBBBBBBBBBBB");
+
+  p2p_playback_model_init (&model);
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_set_playback_model (env.s, &model);
+  p2p_scheduler_set_bandwidth (env.s, 350000);
+  p2p_scheduler_set_prefetch (env.s, TRUE);
+  p2p_scheduler_add_peer (env.s, a, a->name);
+  p2p_scheduler_add_peer (env.s, b, b->name);
+  fill_buffer (&env, 8, 10, 2.0);
+  /* two fragments of 90 KB in 2.4 s each: 300 kbit/s */
+  p2p_playback_model_fragment_done (&model, 90000, 2400 * MS);
+  p2p_playback_model_fragment_done (&model, 90000, 2400 * MS);
+  g_assert_true (p2p_scheduler_struggling (env.s));
+  peer_hold (a, 11);
+  peer_hold (b, 11);
+  p2p_scheduler_peer_announced (env.s, a);
+  g_assert_cmpint (a->requested + b->requested, ==, -2);
+  /* fast again (a cache hit): prefetch resumes */
+  p2p_scheduler_served (env.s, 10, 2.0);
+  g_assert_false (p2p_scheduler_struggling (env.s));
+  p2p_scheduler_peer_announced (env.s, a);
+  g_assert_true (a->requested == 11 || b->requested == 11);
+  env_clear (&env);
+  peer_free (a);
+  peer_free (b);
+}
+
 /* Prefetch: the rarest of the next segments first, into the cache, and no
  * more downloads than allowed. */
 static void
@@ -1066,6 +1123,8 @@ main (int argc, char **argv)
   g_test_add_func ("/scheduler/strikes-replace-peer",
       test_strikes_replace_peer);
   g_test_add_func ("/scheduler/stall-moves-on", test_stall_moves_on);
+  g_test_add_func ("/scheduler/silent-transfer-rate",
+      test_silent_transfer_rate);
   g_test_add_func ("/scheduler/silent-peer-not-asked-again",
       test_silent_peer_not_asked_again);
   g_test_add_func ("/scheduler/election-ranks", test_election_ranks);
@@ -1079,6 +1138,8 @@ main (int argc, char **argv)
       test_shared_job_lead_fails);
   g_test_add_func ("/scheduler/no-prefetch-after-switch",
       test_no_prefetch_after_switch);
+  g_test_add_func ("/scheduler/struggling-player-no-prefetch",
+      test_struggling_player_no_prefetch);
   g_test_add_func ("/scheduler/prefetch-rarest-first",
       test_prefetch_rarest_first);
   g_test_add_func ("/scheduler/playback-model", test_playback_model);
