@@ -53,8 +53,9 @@ p2p_playback_model_request (P2pPlaybackModel * model, gint64 now,
 
 void
 p2p_playback_model_delivered (P2pPlaybackModel * model, gint64 now,
-    gdouble duration)
+    gdouble duration, gsize bytes, gint64 elapsed_us)
 {
+  p2p_playback_model_fragment_done (model, bytes, elapsed_us);
   if (!model->playing) {
     model->playing = TRUE;
     model->play_start = now;

@@ -55,9 +55,10 @@ void p2p_playback_model_init (P2pPlaybackModel * model);
 /* The player asks for @segment_id at @now. */
 void p2p_playback_model_request (P2pPlaybackModel * model, gint64 now,
     gint64 segment_id);
-/* A segment of @duration seconds reached the player at @now. */
+/* A segment of @duration seconds and @bytes reached the player at @now,
+ * @elapsed_us after it asked (p2p_playback_model_fragment_done()). */
 void p2p_playback_model_delivered (P2pPlaybackModel * model, gint64 now,
-    gdouble duration);
+    gdouble duration, gsize bytes, gint64 elapsed_us);
 /* Media time the player holds ahead of its playhead at @now (us, >= 0). */
 gint64 p2p_playback_model_buffer_us (const P2pPlaybackModel * model,
     gint64 now);

@@ -193,9 +193,8 @@ job_complete (P2pScheduler * s, Job * job, GBytes * data, P2pJobSource src)
   learn_size (s, g_bytes_get_size (data));
   s->ops.store (job->id, data, s->user_data);
   if (job->consumers->len) {
-    p2p_playback_model_delivered (s->model, t, job->duration);
-    p2p_playback_model_fragment_done (s->model, g_bytes_get_size (data),
-        t - job->asked);
+    p2p_playback_model_delivered (s->model, t, job->duration,
+        g_bytes_get_size (data), t - job->asked);
   } else {
     s->counters.prefetches++;
   }
@@ -796,8 +795,7 @@ p2p_scheduler_served (P2pScheduler * s, gint64 segment_id, gdouble duration)
 
   p2p_playback_model_request (s->model, t, segment_id);
   s->own_last_id = segment_id;
-  p2p_playback_model_delivered (s->model, t, duration);
-  p2p_playback_model_fragment_done (s->model, 0, 0);
+  p2p_playback_model_delivered (s->model, t, duration, 0, 0);
   try_prefetch (s);
   reschedule (s);
 }
@@ -816,11 +814,9 @@ p2p_scheduler_http_done (P2pScheduler * s, gint64 segment_id, GBytes * data,
   if (!job || job->state != JOB_HTTP)
     return;
   job_unlink (s, job);
-  if (data) {
-    p2p_playback_model_delivered (s->model, now (s), job->duration);
-    p2p_playback_model_fragment_done (s->model, g_bytes_get_size (data),
-        now (s) - job->asked);
-  }
+  if (data)
+    p2p_playback_model_delivered (s->model, now (s), job->duration,
+        g_bytes_get_size (data), now (s) - job->asked);
   for (guint i = 0; i < job->consumers->len; i++) {
     gpointer c = g_ptr_array_index (job->consumers, i);
 

@@ -1089,7 +1089,7 @@ test_playback_model (void)
   g_assert_cmpint (p2p_playback_model_buffer_us (&m, t), ==, 0);
   for (gint64 id = 0; id < 3; id++) {
     p2p_playback_model_request (&m, t, id);
-    p2p_playback_model_delivered (&m, t, 2.0);
+    p2p_playback_model_delivered (&m, t, 2.0, 0, 0);
   }
   g_assert_cmpint (p2p_playback_model_buffer_us (&m, t), ==,
       6 * G_USEC_PER_SEC);
