@@ -13,14 +13,13 @@
  *
  *   GST_PLUGIN_PATH=BUILD/gst p2pcdn-bench-gateway CONTENT_DIR [RUNS] [LOOPS]
  */
+
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <gst/gst.h>
 
 #include "p2p-gateway.h"
+#include "p2p-bench-child.h"
 #include "p2p-origin.h"
 
 typedef struct {
@@ -105,44 +104,14 @@ static Sample
 run_child (const gchar * self, const gchar * path, const gchar * url,
     guint loops, P2pOrigin * origin)
 {
-  struct rusage ru;
-  int status;
-  pid_t pid;
   Sample s;
 
   p2p_origin_clear_log (origin);
-  pid = fork ();
-  if (pid == 0) {
-    gchar *n = g_strdup_printf ("%u", loops);
-
-    execl (self, self, "--child", path, url, n, NULL);
-    _exit (127);
-  }
-  if (wait4 (pid, &status, 0, &ru) < 0 || !WIFEXITED (status)
-      || WEXITSTATUS (status) != 0)
-    g_error ("the %s run failed", path);
+  p2p_bench_run_child (self, path, url, loops, &s.cpu, &s.rss_mb);
   /* the origin logs a request's end on its own thread: let it finish */
   g_usleep (200 * G_TIME_SPAN_MILLISECOND);
   s.served_mb = origin_bytes (origin) / 1e6;
-  s.cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-      ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-  s.rss_mb = ru.ru_maxrss / 1024.0;
   return s;
-}
-
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static gdouble
-median (gdouble * v, guint n)
-{
-  qsort (v, n, sizeof (gdouble), (GCompareFunc) cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int
@@ -191,9 +160,12 @@ main (int argc, char **argv)
   g_print ("%u runs of %u fetches of %s (medians)\n", runs, loops, url);
   g_print ("%-22s %12s %12s %8s\n", "", "direct", "gateway", "ratio");
   {
-    gdouble mb_d = median (mb[0], runs), mb_g = median (mb[1], runs);
-    gdouble cpu_d = median (cpu[0], runs), cpu_g = median (cpu[1], runs);
-    gdouble rss_d = median (rss[0], runs), rss_g = median (rss[1], runs);
+    gdouble mb_d = p2p_bench_median (mb[0], runs);
+    gdouble mb_g = p2p_bench_median (mb[1], runs);
+    gdouble cpu_d = p2p_bench_median (cpu[0], runs);
+    gdouble cpu_g = p2p_bench_median (cpu[1], runs);
+    gdouble rss_d = p2p_bench_median (rss[0], runs);
+    gdouble rss_g = p2p_bench_median (rss[1], runs);
 
     g_print ("%-22s %12.2f %12.2f %8.3f\n", "MB served per run", mb_d, mb_g,
         mb_g / mb_d);

@@ -6,12 +6,12 @@
  * prints wall time, CPU time and peak RSS of each with the ratios.  The
  * origin runs in this parent process so that its cost is not counted.
  */
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include <stdlib.h>
 
 #include <gst/gst.h>
 
+#include "p2p-bench-child.h"
 #include "p2p-origin.h"
 
 typedef struct {
@@ -68,40 +68,11 @@ run_child (const gchar * self, const gchar * factory, const gchar * url,
     guint loops)
 {
   gint64 start = g_get_monotonic_time ();
-  struct rusage ru;
-  int status;
-  pid_t pid = fork ();
   Sample s;
 
-  if (pid == 0) {
-    gchar *n = g_strdup_printf ("%u", loops);
-
-    execl (self, self, "--child", factory, url, n, NULL);
-    _exit (127);
-  }
-  if (wait4 (pid, &status, 0, &ru) < 0 || !WIFEXITED (status)
-      || WEXITSTATUS (status) != 0)
-    g_error ("the %s run failed", factory);
+  p2p_bench_run_child (self, factory, url, loops, &s.cpu, &s.rss_mb);
   s.wall = (g_get_monotonic_time () - start) / 1e6;
-  s.cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-      ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-  s.rss_mb = ru.ru_maxrss / 1024.0;
   return s;
-}
-
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static gdouble
-median (gdouble * v, guint n)
-{
-  qsort (v, n, sizeof (gdouble), (GCompareFunc) cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int
@@ -154,9 +125,9 @@ main (int argc, char **argv)
     }
   }
   for (guint f = 0; f < 3; f++) {
-    med[f][0] = median (w[f], runs);
-    med[f][1] = median (c[f], runs);
-    med[f][2] = median (m[f], runs);
+    med[f][0] = p2p_bench_median (w[f], runs);
+    med[f][1] = p2p_bench_median (c[f], runs);
+    med[f][2] = p2p_bench_median (m[f], runs);
   }
 
   g_print ("HTTP path, %u runs of %u fetches of %s (medians)\n", runs, loops,
