@@ -187,9 +187,11 @@ class Swarm:
 def summary(name, rep, origin_media, total_media):
     s = rep.get("stats", {})
     share = 1.0 - origin_media / total_media if total_media else 0.0
+    # an offload figure means little without the stalls next to it
     print("%-8s eos=%-5s origin media %8d B of %8d B -> %5.1f%% from peers"
-          " | stats: http %d p2p %d upload %d peers %d" % (
+          " | stalls %d (%.1f s) | stats: http %d p2p %d upload %d peers %d" % (
               name, rep["eos"], origin_media, total_media, 100 * share,
+              rep.get("stalls", 0), rep.get("stalled_s", 0.0),
               s.get("http-bytes", 0), s.get("p2p-bytes", 0),
               s.get("upload-bytes", 0), s.get("peers", 0)))
     return share
