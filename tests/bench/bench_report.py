@@ -59,6 +59,8 @@ def table(results):
     for name, sc in results["scenarios"].items():
         for k, run in enumerate(sc["runs"]):
             for mode in ("http", "p2p"):
+                if mode not in run:
+                    continue
                 lines.append(row(name, mode, k + 1, run[mode]["metrics"]))
     return "\n".join(lines)
 
@@ -70,6 +72,8 @@ def failures(results):
     for name, sc in results["scenarios"].items():
         for k, run in enumerate(sc["runs"]):
             for mode in ("http", "p2p"):
+                if mode not in run:
+                    continue
                 m = run[mode]["metrics"]
                 where = "%s %s run%d" % (name, mode, k + 1)
                 for p, why in m["crashes"].items():

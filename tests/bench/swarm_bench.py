@@ -82,6 +82,10 @@ def parse_args():
                     default=os.path.join(SRC, "tests", "swarm", "npm",
                                          "node_modules"))
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--baseline", choices=["every", "once"], default="every",
+                    help="HTTP-only run before every swarm run, or only "
+                    "before the first (a series of swarm runs: --runs 20 "
+                    "--baseline once)")
     ap.add_argument("--live-segments", type=int, default=0,
                     help="override the length of the live streams (2 s "
                     "segments; for short smoke runs)")
@@ -156,7 +160,11 @@ def main():
             runs = []
             for k in range(args.runs):
                 pair = {}
-                for mode in ("http", "p2p"):
+                modes = ("http", "p2p")
+                if args.baseline == "once" and k > 0:
+                    modes = ("p2p",)
+                    pair["http"] = runs[0]["http"]
+                for mode in modes:
                     rundir = os.path.join(out, name, "%s-run%d" % (mode, k + 1))
                     raw = bench_run.run(cfg, net, sc, mode, rundir)
                     m = bench_metrics.metrics(raw)
@@ -165,12 +173,15 @@ def main():
                     pair[mode] = {"metrics": m, "raw": raw}
                     print(bench_report.one_line(name, mode, k + 1, m),
                           flush=True)
+                if "http" not in modes:
+                    pair = {"p2p": pair["p2p"], "baseline": 1}
                 runs.append(pair)
-            bench_report.write_svg(out, sc, runs[-1], args)
+            bench_report.write_svg(out, sc, dict(runs[0], **runs[-1]), args)
             results["scenarios"][name] = {
                 "note": sc.note, "joins": sc.joins, "kills": sc.kills,
                 "reshapes": sc.reshapes,
-                "runs": [{mode: bench_report.for_json(r[mode]) for mode in r}
+                "runs": [{mode: bench_report.for_json(r[mode])
+                          if mode != "baseline" else r[mode] for mode in r}
                          for r in runs]}
             with open(os.path.join(out, "results.json"), "w") as f:
                 json.dump(results, f, indent=1)
