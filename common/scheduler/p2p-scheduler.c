@@ -69,9 +69,11 @@ struct _Job
   PeerRec *peer;
   gint64 started;
   gint64 first_byte;
-  gint64 received;
-  gint64 total;
+  gint64 received;             /* of the whole segment, partial included */
+  gint64 total;                 /* the whole segment's size, -1 unknown */
   GHashTable *refused;          /* PeerRec* -> gint64* retry time */
+  /* the start of the segment, from peers that fell behind: the next peer
+   * (b = its size) or HTTP (Range) sends the rest */
   GBytes *partial;
   guint token;
   gboolean peers_tried;
@@ -166,6 +168,28 @@ job_free (Job * job)
   g_free (job);
 }
 
+static gsize
+partial_size (Job * job)
+{
+  return job->partial ? g_bytes_get_size (job->partial) : 0;
+}
+
+/* @job->partial, then @rest: the whole segment. */
+static GBytes *
+join_partial (Job * job, GBytes * rest)
+{
+  GByteArray *whole;
+  gsize plen, dlen;
+  const guint8 *p;
+
+  p = g_bytes_get_data (job->partial, &plen);
+  whole = g_byte_array_sized_new (plen + g_bytes_get_size (rest));
+  g_byte_array_append (whole, p, plen);
+  p = g_bytes_get_data (rest, &dlen);
+  g_byte_array_append (whole, p, dlen);
+  return g_byte_array_free_to_bytes (whole);
+}
+
 static void
 refuse (Job * job, PeerRec * rec, gint64 until)
 {
@@ -215,6 +239,14 @@ job_go_http (P2pScheduler * s, Job * job)
     job_free (job);
     return;
   }
+  if (job->partial) {
+    job->state = JOB_RANGE;
+    job->token = ++s->next_token;
+    if (s->cops.fetch_range (g_ptr_array_index (job->consumers, 0), job->id,
+            partial_size (job), job->token))
+      return;
+    g_clear_pointer (&job->partial, g_bytes_unref);
+  }
   job->state = JOB_HTTP;
   s->own_http_id = MAX (s->own_http_id, job->id);
   lead = g_ptr_array_steal_index (job->consumers, 0);
@@ -248,7 +280,8 @@ start_peer (P2pScheduler * s, Job * job, PeerRec * rec)
 {
   gint64 t = now (s);
 
-  if (!s->ops.peer_request (rec->handle, job->id, s->user_data)) {
+  if (!s->ops.peer_request (rec->handle, job->id, partial_size (job),
+          s->user_data)) {
     refuse (job, rec, t + ABSENT_RETRY_US);
     return FALSE;
   }
@@ -257,8 +290,9 @@ start_peer (P2pScheduler * s, Job * job, PeerRec * rec)
   rec->job = job;
   job->started = t;
   job->first_byte = -1;
-  job->received = 0;
-  job->total = -1;
+  job->received = partial_size (job);
+  if (!job->partial)
+    job->total = -1;
   job->peers_tried = TRUE;
   return TRUE;
 }
@@ -427,14 +461,59 @@ decide (P2pScheduler * s, Job * job)
   job_go_http (s, job);
 }
 
-/* The peer is too slow for the deadline: the rest comes over HTTP from the
- * byte it reached.  @strike: it is worse than slow (it sent nothing, or
- * trickles). */
+/* Another holder that can send the rest in time goes on from the byte the
+ * job reached (the protocol's b), so the origin serves none of it. */
+static gboolean
+resume_from_peer (P2pScheduler * s, Job * job)
+{
+  GHashTableIter it;
+  PeerRec *rec;
+  GArray *cands;
+  gint64 t = now (s);
+  gint64 deadline = job->consumers->len ? job->deadline : NO_DEADLINE;
+  gboolean started = FALSE;
+
+  if (!job->partial || job->total <= 0)
+    return FALSE;
+  cands = g_array_new (FALSE, FALSE, sizeof (P2pSchedCandidate));
+  g_hash_table_iter_init (&it, s->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec)) {
+    P2pSchedCandidate c = { rec, &rec->stats };
+
+    if (peer_usable (s, rec) && !rec->job && rec->busy_until <= t
+        && !is_refused (job, rec, t)
+        && s->ops.peer_has (rec->handle, job->id, s->user_data))
+      g_array_append_val (cands, c);
+  }
+  while (cands->len && !started) {
+    gint i = p2p_sched_pick_peer ((P2pSchedCandidate *) cands->data,
+        cands->len, job->total - partial_size (job), t, deadline, s->rand);
+
+    if (i < 0)
+      break;
+    rec = g_array_index (cands, P2pSchedCandidate, i).handle;
+    started = start_peer (s, job, rec);
+    if (started) {
+      s->counters.resumes++;
+      GST_DEBUG ("segment %" G_GINT64_FORMAT ": the rest from peer %s, from "
+          "byte %" G_GSIZE_FORMAT, job->id, rec->name, partial_size (job));
+    } else {
+      g_array_remove_index_fast (cands, i);
+    }
+  }
+  g_array_unref (cands);
+  return started;
+}
+
+/* The peer is too slow for the deadline: the rest comes from the byte it
+ * reached, from another peer that can make it, else over HTTP.  @strike:
+ * it is worse than slow (it sent nothing, or trickles). */
 static void
 hand_over (P2pScheduler * s, Job * job, gboolean strike)
 {
   PeerRec *rec = job->peer;
-  GBytes *partial;
+  gsize from = partial_size (job);
+  GBytes *got;
   gint64 t = now (s);
 
   job->peer = NULL;
@@ -442,8 +521,8 @@ hand_over (P2pScheduler * s, Job * job, gboolean strike)
   /* slow is not broken (its uplink may be shared, or busy with others):
    * no strike, but its measured pace falls, so urgent segments go to
    * faster ones next time */
-  p2p_peer_stats_add_transfer (&rec->stats, job->received, job->started,
-      job->first_byte >= 0 ? job->first_byte : t, t);
+  p2p_peer_stats_add_transfer (&rec->stats, job->received - from,
+      job->started, job->first_byte >= 0 ? job->first_byte : t, t);
   if (strike)
     p2p_peer_stats_add_strike (&rec->stats, t);
   refuse (job, rec, NO_DEADLINE);
@@ -451,21 +530,19 @@ hand_over (P2pScheduler * s, Job * job, gboolean strike)
   GST_DEBUG ("segment %" G_GINT64_FORMAT ": peer %s too slow (%" G_GINT64_FORMAT
       " of %" G_GINT64_FORMAT " bytes), handing over", job->id, rec->name,
       job->received, job->total);
-  job->state = JOB_RANGE;
-  partial = s->ops.peer_cancel (rec->handle, s->user_data);
-  if (partial && g_bytes_get_size (partial) > 0 && job->total > 0
-      && (gint64) g_bytes_get_size (partial) < job->total
-      && job->consumers->len > 0) {
-    job->partial = partial;
-    job->token = ++s->next_token;
-    if (s->cops.fetch_range (g_ptr_array_index (job->consumers, 0), job->id,
-            g_bytes_get_size (partial), job->token))
-      return;
+  job->state = JOB_NEW;
+  got = s->ops.peer_cancel (rec->handle, s->user_data);
+  if (got && g_bytes_get_size (got) > 0 && job->total > 0
+      && (gint64) (from + g_bytes_get_size (got)) < job->total) {
+    GBytes *joined = job->partial ? join_partial (job, got) :
+        g_bytes_ref (got);
+
     g_clear_pointer (&job->partial, g_bytes_unref);
-  } else if (partial) {
-    g_bytes_unref (partial);
+    job->partial = joined;
   }
-  job_go_http (s, job);
+  g_clear_pointer (&got, g_bytes_unref);
+  if (!resume_from_peer (s, job))
+    job_go_http (s, job);
 }
 
 static void
@@ -474,13 +551,14 @@ check_transfer (P2pScheduler * s, Job * job)
   gint64 t = now (s);
   gint64 total = job->total > 0 ? job->total : (gint64) job_size (s, job);
   gint64 http_left, elapsed = t - job->started;
+  /* this peer's transfer: from the byte it was asked for */
+  gint64 from = partial_size (job), got = job->received - from;
 
   if (job->state != JOB_PEER)
     return;
   /* (no bytes at all is the peer's no-bytes timer's to catch) */
-  if (elapsed >= P2P_SCHED_TRICKLE_OBSERVED_US && job->received > 0
-      && job->received <
-      elapsed * (gdouble) P2P_SCHED_MIN_PEER_RATE / G_USEC_PER_SEC) {
+  if (elapsed >= P2P_SCHED_TRICKLE_OBSERVED_US && got > 0
+      && got < elapsed * (gdouble) P2P_SCHED_MIN_PEER_RATE / G_USEC_PER_SEC) {
     hand_over (s, job, TRUE);
     return;
   }
@@ -489,10 +567,10 @@ check_transfer (P2pScheduler * s, Job * job)
   http_left = p2p_http_stats_estimate_us (&s->http, total - job->received);
   /* not a byte in all the time it had is not slow: it announced what it
    * does not send (three such and it is dropped) */
-  if (p2p_sched_should_hand_over (t, job->deadline, job->started,
-          job->received, total, p2p_peer_stats_get_rate (&job->peer->stats),
+  if (p2p_sched_should_hand_over (t, job->deadline, job->started, got,
+          total - from, p2p_peer_stats_get_rate (&job->peer->stats),
           http_left))
-    hand_over (s, job, job->received == 0);
+    hand_over (s, job, got == 0);
 }
 
 /* --- public -------------------------------------------------------------- */
@@ -674,15 +752,21 @@ p2p_scheduler_peer_progress (P2pScheduler * s, gpointer peer,
   PeerRec *rec = g_hash_table_lookup (s->peers, peer);
   Job *job = rec ? rec->job : NULL;
 
+  gint64 from, whole;
+
   if (!job || job->id != segment_id)
     return TRUE;
-  if (total > 0 && job->expected_size > 0 && total != job->expected_size)
+  /* asked from byte b, it counts what follows b */
+  from = partial_size (job);
+  whole = total > 0 ? from + total : -1;
+  if (whole > 0 && ((job->expected_size > 0 && whole != job->expected_size)
+          || (from > 0 && job->total > 0 && whole != job->total)))
     return FALSE;
   if (received > 0 && job->first_byte < 0)
     job->first_byte = now (s);
-  job->received = received;
-  if (total > 0)
-    job->total = total;
+  job->received = from + received;
+  if (whole > 0)
+    job->total = whole;
   check_transfer (s, job);
   return TRUE;
 }
@@ -695,26 +779,40 @@ p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
   Job *job = rec ? rec->job : NULL;
   gint64 t = now (s);
   P2pSchedCheck verdict = P2P_SCHED_CHECK_OK;
+  GBytes *whole = NULL;
+  gboolean joined = FALSE;
 
   if (!job || job->id != segment_id)
     return P2P_SCHED_CHECK_OK;
   job->peer = NULL;
   rec->job = NULL;
   job->state = JOB_NEW;
-  if (data)
-    verdict = s->ops.check (segment_id, data, job->expected_size,
+  if (data) {
+    joined = job->partial != NULL;
+    whole = joined ? join_partial (job, data) : g_bytes_ref (data);
+    verdict = s->ops.check (segment_id, whole, job->expected_size,
         s->user_data);
+  }
   if (data && verdict == P2P_SCHED_CHECK_OK) {
     p2p_peer_stats_add_transfer (&rec->stats, g_bytes_get_size (data),
         job->started, job->first_byte >= 0 ? job->first_byte : t, t);
-    job_complete (s, job, data, P2P_JOB_SOURCE_PEER);
+    job_complete (s, job, whole, P2P_JOB_SOURCE_PEER);
   } else {
     gboolean blamed = strike || verdict == P2P_SCHED_CHECK_WRONG;
+
+    /* wrong once joined to another peer's start: either may have lied, so
+     * nobody is banned for it; both have a strike (the other one's came
+     * with its hand-over), and the segment starts again from byte 0 */
+    if (joined && verdict == P2P_SCHED_CHECK_WRONG) {
+      verdict = P2P_SCHED_CHECK_UNVERIFIED;
+      g_clear_pointer (&job->partial, g_bytes_unref);
+    }
 
     /* a stall measures it too: a peer that sends nothing is not asked
      * again as if it were new */
     if (strike && !data)
-      p2p_peer_stats_add_transfer (&rec->stats, job->received, job->started,
+      p2p_peer_stats_add_transfer (&rec->stats,
+          job->received - partial_size (job), job->started,
           job->first_byte >= 0 ? job->first_byte : t, t);
     if (blamed)
       p2p_peer_stats_add_strike (&rec->stats, t);
@@ -730,6 +828,8 @@ p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
       rec->busy_until = t + UNVERIFIED_RETRY_US;
     decide (s, job);
   }
+  if (whole)
+    g_bytes_unref (whole);
   try_prefetch (s);
   reschedule (s);
   return verdict;
@@ -834,10 +934,7 @@ p2p_scheduler_range_done (P2pScheduler * s, gint64 segment_id, guint token,
     GBytes * data)
 {
   Job *job = g_hash_table_lookup (s->jobs, &segment_id);
-  GByteArray *whole;
   GBytes *bytes;
-  gsize plen, dlen;
-  const guint8 *p;
 
   if (!job || job->state != JOB_RANGE || job->token != token)
     return;
@@ -847,12 +944,7 @@ p2p_scheduler_range_done (P2pScheduler * s, gint64 segment_id, guint token,
     reschedule (s);
     return;
   }
-  p = g_bytes_get_data (job->partial, &plen);
-  whole = g_byte_array_sized_new (plen + g_bytes_get_size (data));
-  g_byte_array_append (whole, p, plen);
-  p = g_bytes_get_data (data, &dlen);
-  g_byte_array_append (whole, p, dlen);
-  bytes = g_byte_array_free_to_bytes (whole);
+  bytes = join_partial (job, data);
   g_clear_pointer (&job->partial, g_bytes_unref);
   if ((job->total < 0 || (gint64) g_bytes_get_size (bytes) == job->total)
       && s->ops.check (segment_id, bytes, job->expected_size,

@@ -54,8 +54,10 @@ typedef struct {
   gboolean (*peer_has) (gpointer peer, gint64 segment_id, gpointer user_data);
   gboolean (*peer_is_loading) (gpointer peer, gint64 segment_id,
       gpointer user_data);
+  /* Asks @peer for @segment_id from byte @byte_from on (the protocol's b;
+   * 0: all of it).  Its progress then counts the bytes from there. */
   gboolean (*peer_request) (gpointer peer, gint64 segment_id,
-      gpointer user_data);
+      gint64 byte_from, gpointer user_data);
   /* Stops the running download; returns what arrived so far, or NULL. */
   GBytes *(*peer_cancel) (gpointer peer, gpointer user_data);
   gboolean (*have) (gint64 segment_id, gpointer user_data);
@@ -82,7 +84,8 @@ typedef struct {
 } P2pConsumerOps;
 
 typedef struct {
-  guint64 handovers;            /* peer transfers finished over HTTP */
+  guint64 handovers;            /* peer transfers given up as too slow */
+  guint64 resumes;              /* of those, finished by another peer (b) */
   guint64 prefetches;           /* segments fetched ahead from peers */
   guint64 elected_http;         /* HTTP fetches as elected rank 0 */
   guint64 backup_http;          /* HTTP fetches after waiting as a backup */

@@ -180,6 +180,12 @@ rearm_stall_timer (P2pPeer * peer)
 gboolean
 p2p_peer_request (P2pPeer * peer, gint64 segment_id)
 {
+  return p2p_peer_request_from (peer, segment_id, 0);
+}
+
+gboolean
+p2p_peer_request_from (P2pPeer * peer, gint64 segment_id, gint64 byte_from)
+{
   P2pPeerCommand cmd;
 
   if (peer->down.active || !p2p_peer_is_open (peer))
@@ -193,6 +199,7 @@ p2p_peer_request (P2pPeer * peer, gint64 segment_id)
   p2p_peer_command_init (&cmd, P2P_PEER_CMD_SEGMENT_REQUEST);
   cmd.segment_id = segment_id;
   cmd.request_id = peer->down.request_id;
+  cmd.byte_from = MAX (byte_from, 0);
   if (!send_command (peer, &cmd)) {
     p2p_peer_command_clear (&cmd);
     memset (&peer->down, 0, sizeof (peer->down));
@@ -413,10 +420,20 @@ start_upload (P2pPeer * peer, const P2pPeerCommand * req)
   if (peer->up.active)
     upload_end (peer, FALSE);   /* a new request replaces the current one */
 
-  /* A partial ask (b > 0) is answered as absent and the remote goes to
-   * HTTP; asked before the lookup, which pins what it returns. */
-  if (req->byte_from == 0 && peer->callbacks.lookup)
+  if (peer->callbacks.lookup)
     data = peer->callbacks.lookup (peer, req->segment_id, peer->user_data);
+  /* b > 0: the rest of a segment the remote got part of elsewhere, and
+   * SegmentData's s counts what follows (p2p-media-loader 2.3.1 checks
+   * s = total - b).  A b at or past the end is answered as absent. */
+  if (data && req->byte_from > 0) {
+    gsize size = g_bytes_get_size (data);
+    GBytes *rest = (gsize) req->byte_from < size ?
+        g_bytes_new_from_bytes (data, req->byte_from, size - req->byte_from) :
+        g_bytes_new (NULL, 0);
+
+    g_bytes_unref (data);
+    data = rest;
+  }
   if (!data || g_bytes_get_size (data) == 0) {
     if (data && peer->callbacks.uploaded)
       peer->callbacks.uploaded (peer, req->segment_id, 0, FALSE,

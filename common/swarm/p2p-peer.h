@@ -83,6 +83,10 @@ void p2p_peer_set_upload_limits (P2pPeer * peer, guint64 rate,
 /* Asks the remote for a segment; FALSE if a download is already running
  * or the channel is not open. */
 gboolean p2p_peer_request (P2pPeer * peer, gint64 segment_id);
+/* The same from byte @byte_from on (b): the download then holds, and its
+ * progress counts, only the bytes from there. */
+gboolean p2p_peer_request_from (P2pPeer * peer, gint64 segment_id,
+    gint64 byte_from);
 /* Stops the running download (tells the remote); downloaded() is called
  * with P2P_PEER_ERROR_CANCELLED. */
 void p2p_peer_cancel_download (P2pPeer * peer);

@@ -521,9 +521,11 @@ sched_peer_is_loading (gpointer peer, gint64 segment_id, gpointer user_data)
 }
 
 static gboolean
-sched_peer_request (gpointer peer, gint64 segment_id, gpointer user_data)
+sched_peer_request (gpointer peer, gint64 segment_id, gint64 byte_from,
+    gpointer user_data)
 {
-  return p2p_peer_request (((PeerEntry *) peer)->peer, segment_id);
+  return p2p_peer_request_from (((PeerEntry *) peer)->peer, segment_id,
+      byte_from);
 }
 
 /* Peers whose strikes reached the limit in a decision of the scheduler

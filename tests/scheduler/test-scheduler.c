@@ -20,6 +20,7 @@ typedef struct {
   GHashTable *has;
   GHashTable *loading;
   gint64 requested;             /* -1 none */
+  gint64 from;                  /* the request's b */
   guint requests;
   guint cancels;
   GBytes *partial;              /* what a cancel returns */
@@ -76,13 +77,14 @@ f_loading (gpointer p, gint64 id, gpointer u)
 }
 
 static gboolean
-f_request (gpointer p, gint64 id, gpointer u)
+f_request (gpointer p, gint64 id, gint64 from, gpointer u)
 {
   FakePeer *peer = p;
 
   if (peer->requested >= 0)
     return FALSE;
   peer->requested = id;
+  peer->from = from;
   peer->requests++;
   return TRUE;
 }
@@ -371,6 +373,64 @@ test_trickle_resumes_over_http (void)
   consumer_clear (&c);
   env_clear (&env);
   peer_free (p);
+}
+
+/* A peer that trickles hands over to another holder, which sends the rest
+ * from the byte reached (b): nothing of the segment comes from the origin,
+ * and the consumer gets the segment whole. */
+static void
+test_trickle_resumes_from_peer (void)
+{
+  Env env;
+  FakePeer *a = peer_new ("-PM0203-AAAAAAAAAAAA");
+  FakePeer *b = peer_new ("-PM0203-BBBBBBBBBBBB");
+  FakePeer *slow, *other;
+  Consumer c = { &env, };
+  GBytes *whole = segment_bytes (SEG_SIZE, 9), *rest;
+  gsize got = 1000;
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, a, a->name);
+  p2p_scheduler_add_peer (env.s, b, b->name);
+  peer_hold (a, 7);
+  peer_hold (b, 7);
+  fill_buffer (&env, 4, 6, 2.0);
+  p2p_scheduler_fetch (env.s, 7, 10.0, -1, &c);
+  slow = a->requested == 7 ? a : b;
+  other = slow == a ? b : a;
+  g_assert_cmpint (slow->requested, ==, 7);
+  g_assert_cmpint (slow->from, ==, 0);
+  slow->partial = g_bytes_new_from_bytes (whole, 0, got);
+  p2p_scheduler_peer_progress (env.s, slow, 7, 0, SEG_SIZE);
+  for (gint i = 0; i < 60 && other->requested < 0; i++) {
+    advance (&env, 100 * MS);
+    p2p_scheduler_peer_progress (env.s, slow, 7, got, SEG_SIZE);
+  }
+  g_assert_cmpuint (slow->cancels, ==, 1);
+  g_assert_cmpint (other->requested, ==, 7);
+  g_assert_cmpint (other->from, ==, got);
+  g_assert_cmpuint (c.http, ==, 0);
+  g_assert_cmpuint (c.range_token, ==, 0);
+  g_assert_cmpuint (p2p_scheduler_get_counters (env.s)->resumes, ==, 1);
+
+  /* it counts what follows b: a size that does not add up is a lie */
+  g_assert_false (p2p_scheduler_peer_progress (env.s, other, 7, 0,
+          SEG_SIZE));
+  g_assert_true (p2p_scheduler_peer_progress (env.s, other, 7, 0,
+          SEG_SIZE - got));
+  rest = g_bytes_new_from_bytes (whole, got, SEG_SIZE - got);
+  g_assert_cmpint (p2p_scheduler_peer_done (env.s, other, 7, rest, FALSE),
+      ==, P2P_SCHED_CHECK_OK);
+  g_assert_cmpuint (c.delivered, ==, 1);
+  g_assert_cmpuint (c.http, ==, 0);
+  g_assert_cmpint (c.source, ==, P2P_JOB_SOURCE_PEER);
+  g_assert_true (g_bytes_equal (c.got, whole));
+  g_bytes_unref (rest);
+  g_bytes_unref (whole);
+  consumer_clear (&c);
+  env_clear (&env);
+  peer_free (a);
+  peer_free (b);
 }
 
 /* However deep the buffer, a segment must come within the demuxer's
@@ -1111,6 +1171,8 @@ main (int argc, char **argv)
   g_test_add_func ("/scheduler/buffer-allows-peer", test_buffer_allows_peer);
   g_test_add_func ("/scheduler/trickle-resumes-over-http",
       test_trickle_resumes_over_http);
+  g_test_add_func ("/scheduler/trickle-resumes-from-peer",
+      test_trickle_resumes_from_peer);
   g_test_add_func ("/scheduler/abr-budget", test_abr_budget);
   g_test_add_func ("/scheduler/abr-history", test_abr_history);
   g_test_add_func ("/scheduler/abr-bandwidth-history",

@@ -192,6 +192,34 @@ test_announce_and_download (void)
   pair_close (&p);
 }
 
+/* b > 0: the rest of the segment from that byte, as p2p-media-loader 2.3.1
+ * asks when it resumes elsewhere; b at the end is absent. */
+static void
+test_download_from_offset (void)
+{
+  Pair p;
+  GBytes *tail;
+
+  pair_open (&p, 2000);
+  p.ea.served = make_ts (1000);
+  g_assert_true (p2p_peer_request_from (p.b, 4, 1000));
+  iterate_until (&p.eb.downloaded, 5000);
+  g_assert_no_error (p.eb.got_error);
+  tail = g_bytes_new_from_bytes (p.ea.served, 1000, 1000 * 188 - 1000);
+  g_assert_true (g_bytes_equal (p.eb.got, tail));
+  g_bytes_unref (tail);
+
+  p.eb.downloaded = FALSE;
+  g_clear_pointer (&p.eb.got, g_bytes_unref);
+  g_assert_true (p2p_peer_request_from (p.b, 4, 1000 * 188));
+  iterate_until (&p.eb.downloaded, 5000);
+  g_assert_null (p.eb.got);
+  g_assert_error (p.eb.got_error, P2P_PEER_ERROR, P2P_PEER_ERROR_ABSENT);
+  g_assert_null (p.ea.failed);
+  g_assert_null (p.eb.failed);
+  pair_close (&p);
+}
+
 static void
 test_absent (void)
 {
@@ -370,6 +398,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/peer/announce-and-download", test_announce_and_download);
   g_test_add_func ("/peer/absent", test_absent);
+  g_test_add_func ("/peer/download-from-offset", test_download_from_offset);
   g_test_add_func ("/peer/announcement-capped", test_announcement_capped);
   g_test_add_func ("/peer/segment-check-encrypted-and-audio",
       test_segment_check_encrypted_and_audio);

@@ -15,9 +15,9 @@
 static void
 print_table (GPtrArray * results)
 {
-  g_print ("%6s %7s %7s %6s %9s %6s %6s %7s %7s %8s %9s %8s %8s %7s\n",
+  g_print ("%6s %7s %7s %6s %9s %6s %6s %7s %7s %7s %8s %9s %8s %8s %7s\n",
       "peers", "offload", "limit", "of-lim", "fetch/seg", "steady", "ranges",
-      "handovr", "absent", "stalls/h", "stalled-s", "startup", "max-st",
+      "handovr", "resumes", "absent", "stalls/h", "stalled-s", "startup", "max-st",
       "wall-s");
   for (guint i = 0; i < results->len; i++) {
     const SimResult *r = g_ptr_array_index (results, i);
@@ -25,12 +25,13 @@ print_table (GPtrArray * results)
     gdouble offload = sim_result_offload (r);
 
     g_print ("%6u %6.1f%% %6.1f%% %5.0f%% %9.2f %6.2f %6" G_GUINT64_FORMAT
-        " %7" G_GUINT64_FORMAT " %7" G_GUINT64_FORMAT " %8.2f %9.1f %7.2fs"
+        " %7" G_GUINT64_FORMAT " %7" G_GUINT64_FORMAT " %7" G_GUINT64_FORMAT
+        " %8.2f %9.1f %7.2fs"
         " %7.2fs %7.1f\n", r->n_peers, 100 * offload, 100 * limit,
         limit > 0 ? 100 * offload / limit : 0,
         sim_result_fetches_per_segment (r),
         sim_result_steady_fetches_per_segment (r), r->range_fetches,
-        r->handovers,
+        r->handovers, r->resumes,
         r->absent, sim_result_stalls_per_peer_hour (r), r->stalled_s,
         r->startup_mean_s, r->startup_max_s, r->wall_s);
   }
@@ -134,6 +135,7 @@ print_json (const SimConfig * cfg, const gchar * uplinks, GPtrArray * results)
     U64 (cancels);
     g_string_append (s, "\n     ");
     U64 (handovers);
+    U64 (resumes);
     U64 (prefetches);
     U64 (elected_http);
     U64 (backup_http);

@@ -79,7 +79,8 @@ struct _SimXfer
 {
   SimLink *link;                /* the receiver's */
   gint64 seg;
-  gsize size;
+  gsize from;                   /* asked from this byte on (b) */
+  gsize size;                   /* what follows it */
   XferState state;
   gdouble received;
   gdouble rate;                 /* bytes/s */
@@ -474,14 +475,18 @@ on_xfer (SimWorld * w, SimXfer * x, guint gen)
   if (x->state != XFER_ACTIVE || gen != x->gen)
     return;
   if (t >= xfer_done_at (x)) {
+    GBytes *rest = g_bytes_new_from_bytes (seg_bytes (w, x->seg), x->from,
+        x->size);
+
     xfer_advance (x, t);
     x->received = x->size;
     x->state = XFER_OVER;
     g_ptr_array_remove_fast (l->remote->uploads, x);
     reshare (l->remote);
     l->xfer = NULL;
-    p2p_scheduler_peer_done (l->owner->sched, handle_of (l), x->seg,
-        seg_bytes (w, x->seg), FALSE);
+    p2p_scheduler_peer_done (l->owner->sched, handle_of (l), x->seg, rest,
+        FALSE);
+    g_bytes_unref (rest);
     return;
   }
   xfer_advance (x, t);
@@ -546,7 +551,8 @@ op_peer_is_loading (gpointer peer, gint64 seg, gpointer user_data)
 }
 
 static gboolean
-op_peer_request (gpointer peer, gint64 seg, gpointer user_data)
+op_peer_request (gpointer peer, gint64 seg, gint64 byte_from,
+    gpointer user_data)
 {
   SimWorld *w = ((SimPeer *) user_data)->w;
   SimLink *l = link_of (w, peer);
@@ -557,7 +563,8 @@ op_peer_request (gpointer peer, gint64 seg, gpointer user_data)
   x = g_new0 (SimXfer, 1);
   x->link = l;
   x->seg = seg;
-  x->size = seg_size (w, seg);
+  x->from = MIN ((gsize) MAX (byte_from, 0), seg_size (w, seg));
+  x->size = seg_size (w, seg) - x->from;
   x->state = XFER_PENDING;
   l->xfer = x;
   g_ptr_array_add (w->garbage, x);
@@ -579,7 +586,8 @@ op_peer_cancel (gpointer peer, gpointer user_data)
     return NULL;
   w->res->cancels++;
   got = xfer_stop (x);
-  return got > 0 ? g_bytes_new_from_bytes (seg_bytes (w, x->seg), 0, got) :
+  return got > 0 ?
+      g_bytes_new_from_bytes (seg_bytes (w, x->seg), x->from, got) :
       NULL;
 }
 
@@ -893,6 +901,7 @@ collect_counters (SimWorld * w, SimPeer * p)
   const P2pSchedulerCounters *c = p2p_scheduler_get_counters (p->sched);
 
   w->res->handovers += c->handovers;
+  w->res->resumes += c->resumes;
   w->res->prefetches += c->prefetches;
   w->res->elected_http += c->elected_http;
   w->res->backup_http += c->backup_http;

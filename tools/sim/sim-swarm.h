@@ -69,6 +69,7 @@ typedef struct {
   guint64 absent_prefetch;      /* of them, to requests nobody waited for */
   guint64 cancels;
   guint64 handovers;
+  guint64 resumes;              /* hand-overs another peer finished (b) */
   guint64 prefetches;
   guint64 elected_http;
   guint64 backup_http;
