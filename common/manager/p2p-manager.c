@@ -65,6 +65,7 @@ struct _P2pManager
   GHashTable *transports;       /* ICE servers key -> P2pTransport */
   GHashTable *tracker_clients;  /* URL -> P2pTrackerClient, on first use */
   gboolean no_webrtc;           /* webrtcbin missing: HTTP only */
+  GThread *dtls_warm_up;        /* making the DTLS certificate, or NULL */
   /* swarm id -> the explicit settings ("p2pcdn-swarm-settings") of the
    * element that last loaded a manifest of that stream */
   GHashTable *stream_settings;
@@ -191,6 +192,10 @@ leave_all (P2pManager * self)
   gpointer value;
 
   self->left = TRUE;
+  if (self->dtls_warm_up) {
+    g_thread_join (self->dtls_warm_up);
+    self->dtls_warm_up = NULL;
+  }
   g_hash_table_remove_all (self->swarms);
   if (g_hash_table_size (self->tracker_clients) == 0)
     return;
@@ -914,6 +919,27 @@ resolve_settings (P2pManager * self, const P2pRequestInfo * info,
   g_free (swarm_id);
 }
 
+/* A stream with P2P is opening: its first peers need the DTLS certificate,
+ * which takes a while to make (p2p-webrtc-transport.c); make it while the
+ * playlists load, not when the first offer is due. */
+static void
+warm_up_webrtc (P2pManager * self, const P2pRequestInfo * info,
+    const P2pHttpOptions * options)
+{
+  P2pSwarmSettings settings = { 0 };
+  GThread *thread;
+
+  if (self->no_webrtc)
+    return;
+  resolve_settings (self, info, options, &settings);
+  if (settings.p2p && settings.trackers && settings.trackers[0]
+      && (thread = p2p_webrtc_transport_warm_up ())) {
+    GST_DEBUG_OBJECT (self, "making the DTLS certificate");
+    self->dtls_warm_up = thread;
+  }
+  p2p_swarm_settings_clear (&settings);
+}
+
 /* The WebRTC transport for @settings' ICE servers, made on first use. */
 static P2pTransport *
 get_transport (P2pManager * self, const P2pSwarmSettings * settings)
@@ -1131,6 +1157,8 @@ open_on_manager_thread (gpointer data)
     GST_DEBUG_OBJECT (self, "%s: %s", job->options->uri,
         p2p_resource_kind_to_string (info.kind));
 
+  if (info.kind != P2P_RESOURCE_SEGMENT && !self->left)
+    warm_up_webrtc (self, &info, job->options);
   if (is_whole_segment (&info, job->options)) {
     start_segment (self, job, &info);
     return G_SOURCE_REMOVE;

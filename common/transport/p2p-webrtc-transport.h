@@ -27,6 +27,11 @@ G_DECLARE_FINAL_TYPE (P2pWebrtcTransport, p2p_webrtc_transport, P2P,
 P2pTransport *p2p_webrtc_transport_new (GMainContext * context,
     GError ** error);
 
+/* Starts making the process's DTLS certificate on a new thread, unless one
+ * was started before (then returns NULL).  Join the returned thread before
+ * the process deinitialises GStreamer. */
+GThread *p2p_webrtc_transport_warm_up (void);
+
 /* Connections whose webrtcbin is still being taken down. */
 guint p2p_webrtc_transport_get_pending_teardowns (P2pWebrtcTransport * self);
 
