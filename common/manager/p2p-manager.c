@@ -71,7 +71,8 @@ struct _P2pManager
   P2pTrackerId peer_id;
   GHashTable *swarms;           /* info_hash -> P2pSwarm */
   /* stream and role ("v2-<swarmId>-main") -> P2pPlaybackModel: the
-   * renditions of a stream share the player's model; tiny, kept */
+   * renditions of a stream share the player's model; forgotten with the
+   * stream */
   GHashTable *playback_models;
   GHashTable *hash_lists;       /* resolved URL -> P2pHashList */
   /* the manager thread's copies of the counters above, published under
@@ -127,6 +128,46 @@ publish_counters (gpointer data)
   GST_OBJECT_UNLOCK (self);
 }
 
+/* The key of the playback model the renditions of @stream_swarm_id share:
+ * they differ only in the part after the last '-'. */
+static gchar *
+playback_model_key (const gchar * stream_swarm_id)
+{
+  const gchar *dash = strrchr (stream_swarm_id, '-');
+
+  return dash ? g_strndup (stream_swarm_id, dash - stream_swarm_id) :
+      g_strdup (stream_swarm_id);
+}
+
+/* What the process knows of a presentation goes with its swarms: once none
+ * of its manifests and segments was asked for during SWARM_IDLE_US (its
+ * swarms were left by then), the registry forgets it, and with it its
+ * settings and playback model, so that a long-running process playing one
+ * stream after another stays bounded. */
+static void
+forget_unused_streams (P2pManager * self, gint64 now)
+{
+  GPtrArray *presentations = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *streams = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+
+  if (p2p_manifest_registry_expire (self->registry, now, SWARM_IDLE_US,
+          presentations, streams) > 0)
+    GST_DEBUG_OBJECT (self, "forgot %u unused streams of %u presentations",
+        streams->len, presentations->len);
+  for (i = 0; i < presentations->len; i++)
+    g_hash_table_remove (self->stream_settings,
+        g_ptr_array_index (presentations, i));
+  for (i = 0; i < streams->len; i++) {
+    gchar *key = playback_model_key (g_ptr_array_index (streams, i));
+
+    g_hash_table_remove (self->playback_models, key);
+    g_free (key);
+  }
+  g_ptr_array_unref (presentations);
+  g_ptr_array_unref (streams);
+}
+
 static gboolean
 publish_timer (gpointer data)
 {
@@ -147,6 +188,7 @@ publish_timer (gpointer data)
       g_hash_table_iter_remove (&it);
     }
   }
+  forget_unused_streams (self, now);
   publish_counters (self);
   return G_SOURCE_CONTINUE;
 }
@@ -816,14 +858,12 @@ index_transform (const P2pHttpOptions * options, const gchar * final_uri,
   return g_bytes_ref (body);
 }
 
-/* The player's model for the stream of @stream_swarm_id: its renditions
- * differ only in the key after the last '-'. */
+/* The player's model for the stream of @stream_swarm_id, shared by its
+ * renditions. */
 static P2pPlaybackModel *
 playback_model_for (P2pManager * self, const gchar * stream_swarm_id)
 {
-  const gchar *dash = strrchr (stream_swarm_id, '-');
-  gchar *key = dash ? g_strndup (stream_swarm_id, dash - stream_swarm_id) :
-      g_strdup (stream_swarm_id);
+  gchar *key = playback_model_key (stream_swarm_id);
   P2pPlaybackModel *model = g_hash_table_lookup (self->playback_models, key);
 
   if (model) {
