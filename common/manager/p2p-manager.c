@@ -882,7 +882,8 @@ playback_model_for (P2pManager * self, const gchar * stream_swarm_id)
  * peers"). */
 static gboolean
 check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
-    GBytes * data, gint64 expected_size, GError ** error, gpointer user_data)
+    GBytes * data, gint64 expected_size, gboolean * verified, GError ** error,
+    gpointer user_data)
 {
   P2pManager *self = user_data;
   const P2pSegment *seg = p2p_manifest_registry_find_segment (self->registry,
@@ -913,6 +914,7 @@ check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
   switch (hashes && seg ? p2p_segment_hashes_verify (hashes, seg->uri,
           seg->range_start, seg->range_end, bytes, len) : P2P_HASH_UNKNOWN) {
     case P2P_HASH_MATCH:
+      *verified = TRUE;
       return TRUE;
     case P2P_HASH_MISMATCH:
       g_set_error (error, P2P_SEGMENT_CHECK_ERROR,
