@@ -41,6 +41,7 @@ struct _P2pManager
   gchar **trackers;
   gchar *stun_server;
   gchar *turn_server;
+  gboolean ice_relay_only;
   guint max_peers;
   guint upload_kbps;            /* all swarms together, 0 = no cap */
   guint peer_upload_kbps;       /* to one peer, 0 = no cap */
@@ -65,6 +66,7 @@ struct _P2pManager
   GHashTable *transports;       /* ICE servers key -> P2pTransport */
   GHashTable *tracker_clients;  /* URL -> P2pTrackerClient, on first use */
   gboolean no_webrtc;           /* webrtcbin missing: HTTP only */
+  gboolean warned_relay_no_turn;        /* said once: relay-only, no TURN */
   /* swarm id -> the explicit settings ("p2pcdn-swarm-settings") of the
    * element that last loaded a manifest of that stream */
   GHashTable *stream_settings;
@@ -324,6 +326,9 @@ apply_env (P2pManager * self)
     self->cache_size = g_ascii_strtoull (v, NULL, 10);
   if ((v = g_getenv ("P2PCDN_P2P")) && *v)
     self->p2p = !g_str_equal (v, "0") && g_ascii_strcasecmp (v, "off") != 0;
+  if ((v = g_getenv ("P2PCDN_ICE_RELAY_ONLY")) && *v)
+    self->ice_relay_only = g_str_equal (v, "1")
+        || g_ascii_strcasecmp (v, "on") == 0;
   if ((v = g_getenv ("P2PCDN_SEGMENT_HASHES")) && *v)
     self->segment_hashes = g_strdup (v);
 }
@@ -368,6 +373,7 @@ enum
   PROP_TRACKERS,
   PROP_STUN_SERVER,
   PROP_TURN_SERVER,
+  PROP_ICE_RELAY_ONLY,
   PROP_MAX_PEERS,
   PROP_UPLOAD_RATE,
   PROP_PEER_UPLOAD_RATE,
@@ -436,6 +442,9 @@ p2p_manager_set_property (GObject * object, guint prop_id,
       g_free (self->turn_server);
       self->turn_server = g_value_dup_string (value);
       break;
+    case PROP_ICE_RELAY_ONLY:
+      self->ice_relay_only = g_value_get_boolean (value);
+      break;
     case PROP_UPLOAD_RATE:
       self->upload_kbps = g_value_get_uint (value);
       run_on_manager_thread (self, set_upload_rate_cb);
@@ -487,6 +496,9 @@ p2p_manager_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_TURN_SERVER:
       g_value_set_string (value, self->turn_server);
+      break;
+    case PROP_ICE_RELAY_ONLY:
+      g_value_set_boolean (value, self->ice_relay_only);
       break;
     case PROP_UPLOAD_RATE:
       g_value_set_uint (value, self->upload_kbps);
@@ -547,6 +559,12 @@ p2p_manager_class_init (P2pManagerClass * klass)
   g_object_class_install_property (gobject_class, PROP_TURN_SERVER,
       g_param_spec_string ("turn-server", "TURN server",
           "turn(s)://user:password@host:port (default: $P2PCDN_TURN)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_ICE_RELAY_ONLY,
+      g_param_spec_boolean ("ice-relay-only", "ICE relay only",
+          "Reach peers only through the TURN server, offering them no host "
+          "or server-reflexive address of ours; without a TURN server, no "
+          "peers (default: $P2PCDN_ICE_RELAY_ONLY)", FALSE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_MAX_PEERS,
       g_param_spec_uint ("max-peers", "Maximum peers",
@@ -945,6 +963,7 @@ resolve_settings (P2pManager * self, const P2pRequestInfo * info,
   settings->trackers = g_strdupv (self->trackers);
   settings->stun_server = g_strdup (self->stun_server);
   settings->turn_server = g_strdup (self->turn_server);
+  settings->ice_relay_only = self->ice_relay_only;
   settings->max_peers = self->max_peers;
   settings->peer_upload_kbps = self->peer_upload_kbps;
   settings->upload = self->upload;
@@ -983,6 +1002,7 @@ get_transport (P2pManager * self, const P2pSwarmSettings * settings)
     GST_WARNING_OBJECT (self, "ICE servers refused: %s", error->message);
     g_clear_error (&error);
   }
+  p2p_transport_set_relay_only (transport, settings->ice_relay_only);
   g_hash_table_insert (self->transports, key, transport);
   return transport;
 }
@@ -1033,6 +1053,17 @@ get_swarm (P2pManager * self, const P2pRequestInfo * info,
   resolve_settings (self, info, options, &settings);
   /* off for this request's stream; a swarm other pipelines use stays */
   if (!settings.p2p || !settings.trackers || !settings.trackers[0]) {
+    p2p_swarm_settings_clear (&settings);
+    return NULL;
+  }
+  /* relayed only, with no relay: no peer can be reached without our
+   * addresses */
+  if (settings.ice_relay_only && !(settings.turn_server
+          && *settings.turn_server)) {
+    if (!self->warned_relay_no_turn)
+      GST_WARNING_OBJECT (self, "ice-relay-only is set but no TURN server: "
+          "no peers, segments come over HTTP");
+    self->warned_relay_no_turn = TRUE;
     p2p_swarm_settings_clear (&settings);
     return NULL;
   }

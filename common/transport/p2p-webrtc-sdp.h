@@ -26,6 +26,14 @@ guint64 p2p_webrtc_sdp_get_max_message_size (const GstSDPMessage * msg);
 void p2p_webrtc_sdp_add_candidates (GstSDPMessage * msg, guint mline,
     GPtrArray * candidates);
 
+/* Whether @candidate ("candidate:...", "a=candidate:..." or an SDP
+ * attribute value) is of type relay. */
+gboolean p2p_webrtc_sdp_candidate_is_relay (const gchar * candidate);
+
+/* Removes every a=candidate line that is not of type relay from every
+ * media of @msg; returns how many went. */
+guint p2p_webrtc_sdp_keep_relay_candidates (GstSDPMessage * msg);
+
 /* Number of a=candidate lines in media @mline. */
 guint p2p_webrtc_sdp_count_candidates (const GstSDPMessage * msg, guint mline);
 
