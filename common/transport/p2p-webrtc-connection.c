@@ -273,7 +273,11 @@ p2p_webrtc_connection_on_candidate_event (GObject * target, gpointer data)
         event->text);
     return;
   }
-  g_ptr_array_add (self->candidates, g_steal_pointer (&event->text));
+  if (self->relay_only)
+    g_ptr_array_add (self->candidates,
+        p2p_webrtc_sdp_scrub_related_address (event->text));
+  else
+    g_ptr_array_add (self->candidates, g_steal_pointer (&event->text));
 }
 
 static void
