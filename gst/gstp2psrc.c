@@ -75,6 +75,7 @@ enum
   PROP_TRACKERS,
   PROP_STUN_SERVER,
   PROP_TURN_SERVER,
+  PROP_ICE_RELAY_ONLY,
   PROP_MAX_PEERS,
   PROP_UPLOAD_RATE,
   PROP_PEER_UPLOAD_RATE,
@@ -103,6 +104,10 @@ static const struct
         "$P2PCDN_STUN, else none)"},
   {"turn-server", "TURN server, turn(s)://user:password@host:port (per "
         "stream; default: $P2PCDN_TURN, else none)"},
+  {"ice-relay-only", "Reach peers only through the TURN server: no host or "
+        "server-reflexive address of ours is offered to them; without a TURN "
+        "server, no peers (per stream; default: true if "
+        "$P2PCDN_ICE_RELAY_ONLY is 1 or on, else false)"},
   {"max-peers", "Peers connected at most in the stream's swarm (per stream; "
         "default: 20" NOENV ")"},
   {"upload-rate", "Upload to peers of all swarms together, kbit/s, 0 = no "

@@ -41,6 +41,7 @@ struct _P2pManager
   gchar **trackers;
   gchar *stun_server;
   gchar *turn_server;
+  gboolean ice_relay_only;
   guint max_peers;
   guint upload_kbps;            /* all swarms together, 0 = no cap */
   guint peer_upload_kbps;       /* to one peer, 0 = no cap */
@@ -66,13 +67,15 @@ struct _P2pManager
   GHashTable *tracker_clients;  /* URL -> P2pTrackerClient, on first use */
   gboolean no_webrtc;           /* webrtcbin missing: HTTP only */
   GThread *dtls_warm_up;        /* making the DTLS certificate, or NULL */
+  gboolean warned_relay_no_turn;        /* said once: relay-only, no TURN */
   /* swarm id -> the explicit settings ("p2pcdn-swarm-settings") of the
    * element that last loaded a manifest of that stream */
   GHashTable *stream_settings;
   P2pTrackerId peer_id;
   GHashTable *swarms;           /* info_hash -> P2pSwarm */
   /* stream and role ("v2-<swarmId>-main") -> P2pPlaybackModel: the
-   * renditions of a stream share the player's model; tiny, kept */
+   * renditions of a stream share the player's model; forgotten with the
+   * stream */
   GHashTable *playback_models;
   GHashTable *hash_lists;       /* resolved URL -> P2pHashList */
   /* the manager thread's copies of the counters above, published under
@@ -128,6 +131,46 @@ publish_counters (gpointer data)
   GST_OBJECT_UNLOCK (self);
 }
 
+/* The key of the playback model the renditions of @stream_swarm_id share:
+ * they differ only in the part after the last '-'. */
+static gchar *
+playback_model_key (const gchar * stream_swarm_id)
+{
+  const gchar *dash = strrchr (stream_swarm_id, '-');
+
+  return dash ? g_strndup (stream_swarm_id, dash - stream_swarm_id) :
+      g_strdup (stream_swarm_id);
+}
+
+/* What the process knows of a presentation goes with its swarms: once none
+ * of its manifests and segments was asked for during SWARM_IDLE_US (its
+ * swarms were left by then), the registry forgets it, and with it its
+ * settings and playback model, so that a long-running process playing one
+ * stream after another stays bounded. */
+static void
+forget_unused_streams (P2pManager * self, gint64 now)
+{
+  GPtrArray *presentations = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *streams = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+
+  if (p2p_manifest_registry_expire (self->registry, now, SWARM_IDLE_US,
+          presentations, streams) > 0)
+    GST_DEBUG_OBJECT (self, "forgot %u unused streams of %u presentations",
+        streams->len, presentations->len);
+  for (i = 0; i < presentations->len; i++)
+    g_hash_table_remove (self->stream_settings,
+        g_ptr_array_index (presentations, i));
+  for (i = 0; i < streams->len; i++) {
+    gchar *key = playback_model_key (g_ptr_array_index (streams, i));
+
+    g_hash_table_remove (self->playback_models, key);
+    g_free (key);
+  }
+  g_ptr_array_unref (presentations);
+  g_ptr_array_unref (streams);
+}
+
 static gboolean
 publish_timer (gpointer data)
 {
@@ -148,6 +191,7 @@ publish_timer (gpointer data)
       g_hash_table_iter_remove (&it);
     }
   }
+  forget_unused_streams (self, now);
   publish_counters (self);
   return G_SOURCE_CONTINUE;
 }
@@ -287,6 +331,9 @@ apply_env (P2pManager * self)
     self->cache_size = g_ascii_strtoull (v, NULL, 10);
   if ((v = g_getenv ("P2PCDN_P2P")) && *v)
     self->p2p = !g_str_equal (v, "0") && g_ascii_strcasecmp (v, "off") != 0;
+  if ((v = g_getenv ("P2PCDN_ICE_RELAY_ONLY")) && *v)
+    self->ice_relay_only = g_str_equal (v, "1")
+        || g_ascii_strcasecmp (v, "on") == 0;
   if ((v = g_getenv ("P2PCDN_SEGMENT_HASHES")) && *v)
     self->segment_hashes = g_strdup (v);
 }
@@ -331,6 +378,7 @@ enum
   PROP_TRACKERS,
   PROP_STUN_SERVER,
   PROP_TURN_SERVER,
+  PROP_ICE_RELAY_ONLY,
   PROP_MAX_PEERS,
   PROP_UPLOAD_RATE,
   PROP_PEER_UPLOAD_RATE,
@@ -399,6 +447,9 @@ p2p_manager_set_property (GObject * object, guint prop_id,
       g_free (self->turn_server);
       self->turn_server = g_value_dup_string (value);
       break;
+    case PROP_ICE_RELAY_ONLY:
+      self->ice_relay_only = g_value_get_boolean (value);
+      break;
     case PROP_UPLOAD_RATE:
       self->upload_kbps = g_value_get_uint (value);
       run_on_manager_thread (self, set_upload_rate_cb);
@@ -450,6 +501,9 @@ p2p_manager_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_TURN_SERVER:
       g_value_set_string (value, self->turn_server);
+      break;
+    case PROP_ICE_RELAY_ONLY:
+      g_value_set_boolean (value, self->ice_relay_only);
       break;
     case PROP_UPLOAD_RATE:
       g_value_set_uint (value, self->upload_kbps);
@@ -510,6 +564,12 @@ p2p_manager_class_init (P2pManagerClass * klass)
   g_object_class_install_property (gobject_class, PROP_TURN_SERVER,
       g_param_spec_string ("turn-server", "TURN server",
           "turn(s)://user:password@host:port (default: $P2PCDN_TURN)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_ICE_RELAY_ONLY,
+      g_param_spec_boolean ("ice-relay-only", "ICE relay only",
+          "Reach peers only through the TURN server, offering them no host "
+          "or server-reflexive address of ours; without a TURN server, no "
+          "peers (default: $P2PCDN_ICE_RELAY_ONLY)", FALSE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_MAX_PEERS,
       g_param_spec_uint ("max-peers", "Maximum peers",
@@ -821,14 +881,12 @@ index_transform (const P2pHttpOptions * options, const gchar * final_uri,
   return g_bytes_ref (body);
 }
 
-/* The player's model for the stream of @stream_swarm_id: its renditions
- * differ only in the key after the last '-'. */
+/* The player's model for the stream of @stream_swarm_id, shared by its
+ * renditions. */
 static P2pPlaybackModel *
 playback_model_for (P2pManager * self, const gchar * stream_swarm_id)
 {
-  const gchar *dash = strrchr (stream_swarm_id, '-');
-  gchar *key = dash ? g_strndup (stream_swarm_id, dash - stream_swarm_id) :
-      g_strdup (stream_swarm_id);
+  gchar *key = playback_model_key (stream_swarm_id);
   P2pPlaybackModel *model = g_hash_table_lookup (self->playback_models, key);
 
   if (model) {
@@ -847,7 +905,8 @@ playback_model_for (P2pManager * self, const gchar * stream_swarm_id)
  * peers"). */
 static gboolean
 check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
-    GBytes * data, gint64 expected_size, GError ** error, gpointer user_data)
+    GBytes * data, gint64 expected_size, gboolean * verified, GError ** error,
+    gpointer user_data)
 {
   P2pManager *self = user_data;
   const P2pSegment *seg = p2p_manifest_registry_find_segment (self->registry,
@@ -878,6 +937,7 @@ check_peer_segment (const gchar * stream_swarm_id, gint64 segment_id,
   switch (hashes && seg ? p2p_segment_hashes_verify (hashes, seg->uri,
           seg->range_start, seg->range_end, bytes, len) : P2P_HASH_UNKNOWN) {
     case P2P_HASH_MATCH:
+      *verified = TRUE;
       return TRUE;
     case P2P_HASH_MISMATCH:
       g_set_error (error, P2P_SEGMENT_CHECK_ERROR,
@@ -908,6 +968,7 @@ resolve_settings (P2pManager * self, const P2pRequestInfo * info,
   settings->trackers = g_strdupv (self->trackers);
   settings->stun_server = g_strdup (self->stun_server);
   settings->turn_server = g_strdup (self->turn_server);
+  settings->ice_relay_only = self->ice_relay_only;
   settings->max_peers = self->max_peers;
   settings->peer_upload_kbps = self->peer_upload_kbps;
   settings->upload = self->upload;
@@ -967,6 +1028,7 @@ get_transport (P2pManager * self, const P2pSwarmSettings * settings)
     GST_WARNING_OBJECT (self, "ICE servers refused: %s", error->message);
     g_clear_error (&error);
   }
+  p2p_transport_set_relay_only (transport, settings->ice_relay_only);
   g_hash_table_insert (self->transports, key, transport);
   return transport;
 }
@@ -1017,6 +1079,17 @@ get_swarm (P2pManager * self, const P2pRequestInfo * info,
   resolve_settings (self, info, options, &settings);
   /* off for this request's stream; a swarm other pipelines use stays */
   if (!settings.p2p || !settings.trackers || !settings.trackers[0]) {
+    p2p_swarm_settings_clear (&settings);
+    return NULL;
+  }
+  /* relayed only, with no relay: no peer can be reached without our
+   * addresses */
+  if (settings.ice_relay_only && !(settings.turn_server
+          && *settings.turn_server)) {
+    if (!self->warned_relay_no_turn)
+      GST_WARNING_OBJECT (self, "ice-relay-only is set but no TURN server: "
+          "no peers, segments come over HTTP");
+    self->warned_relay_no_turn = TRUE;
     p2p_swarm_settings_clear (&settings);
     return NULL;
   }

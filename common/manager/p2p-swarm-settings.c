@@ -4,7 +4,8 @@
 #include "p2p-swarm-settings.h"
 
 static const gchar *const stream_properties[] = {
-  "p2p", "trackers", "stun-server", "turn-server", "max-peers",
+  "p2p", "trackers", "stun-server", "turn-server", "ice-relay-only",
+  "max-peers",
   "peer-upload-rate", "upload",
 };
 
@@ -36,6 +37,7 @@ p2p_swarm_settings_overlay (P2pSwarmSettings * settings,
     return;
   gst_structure_get_boolean (s, "p2p", &settings->p2p);
   gst_structure_get_boolean (s, "upload", &settings->upload);
+  gst_structure_get_boolean (s, "ice-relay-only", &settings->ice_relay_only);
   gst_structure_get_uint (s, "max-peers", &settings->max_peers);
   gst_structure_get_uint (s, "peer-upload-rate", &settings->peer_upload_kbps);
   replace_string (s, "stun-server", &settings->stun_server);
@@ -55,9 +57,10 @@ p2p_swarm_settings_overlay (P2pSwarmSettings * settings,
 gchar *
 p2p_swarm_settings_ice_key (const P2pSwarmSettings * settings)
 {
-  return g_strdup_printf ("stun=%s turn=%s",
+  return g_strdup_printf ("stun=%s turn=%s relay-only=%d",
       settings->stun_server ? settings->stun_server : "",
-      settings->turn_server ? settings->turn_server : "");
+      settings->turn_server ? settings->turn_server : "",
+      settings->ice_relay_only);
 }
 
 void

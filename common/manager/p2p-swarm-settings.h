@@ -20,6 +20,8 @@ typedef struct {
   gchar **trackers;             /* NULL or empty: no peers */
   gchar *stun_server;
   gchar *turn_server;
+  /* ICE over the TURN server only: peers never learn our addresses */
+  gboolean ice_relay_only;
   guint max_peers;
   guint peer_upload_kbps;       /* 0 = no cap */
   gboolean upload;

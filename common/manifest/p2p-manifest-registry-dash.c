@@ -431,9 +431,9 @@ void
 p2p_registry_add_dash (P2pManifestRegistry * reg, const gchar * uri,
     const gchar * swarm_id, P2pMpd * mpd)
 {
-  P2pManifestRecord *record = p2p_registry_get_record (reg,
-      P2P_MANIFEST_FORMAT_DASH, uri);
   gchar *swarm = swarm_id ? g_strdup (swarm_id) : p2p_uri_strip_query (uri);
+  P2pManifestRecord *record = p2p_registry_get_record (reg,
+      P2P_MANIFEST_FORMAT_DASH, uri, swarm);
   GHashTable *bumped = g_hash_table_new (NULL, NULL);
   GArray *descs;
   guint i;
@@ -443,7 +443,7 @@ p2p_registry_add_dash (P2pManifestRegistry * reg, const gchar * uri,
   for (i = 0; i < descs->len; i++) {
     P2pDashDesc *d = &g_array_index (descs, P2pDashDesc, i);
     P2pStream *stream = p2p_registry_get_stream (reg, d->stream_swarm_id,
-        mpd->dynamic);
+        swarm, mpd->dynamic);
 
     stream->bandwidth = d->rep->bandwidth;
 
@@ -469,8 +469,8 @@ p2p_registry_add_dash (P2pManifestRegistry * reg, const gchar * uri,
   record->mpd = mpd;
 
   for (i = 0; i < mpd->locations->len; i++)
-    g_hash_table_add (reg->locations,
-        g_strdup (g_ptr_array_index (mpd->locations, i)));
+    g_hash_table_replace (reg->locations,
+        g_strdup (g_ptr_array_index (mpd->locations, i)), g_strdup (swarm));
 
   g_array_unref (descs);
   g_hash_table_unref (bumped);

@@ -282,10 +282,12 @@ p2p_hls_v3_collisions (GArray * descs)
 
 static void
 p2p_hls_set_media (P2pManifestRegistry * reg, const gchar * uri,
-    gboolean shared, gchar * stream_swarm_id, guint64 bandwidth)
+    const gchar * presentation, gboolean shared, gchar * stream_swarm_id,
+    guint64 bandwidth)
 {
   P2pMediaPlaylistInfo *info = g_new0 (P2pMediaPlaylistInfo, 1);
 
+  info->presentation = g_strdup (presentation);
   info->shared = shared;
   info->stream_swarm_id = stream_swarm_id;
   info->bandwidth = bandwidth;
@@ -318,7 +320,7 @@ p2p_hls_add_master (P2pManifestRegistry * reg, const gchar * uri,
       P2pHlsLevel *l = &g_array_index (levels, P2pHlsLevel, i - 1);
 
       if (l->unknown_codecs) {
-        p2p_hls_set_media (reg, l->variant->uri, FALSE, NULL, 0);
+        p2p_hls_set_media (reg, l->variant->uri, swarm, FALSE, NULL, 0);
         g_free (l->video_codec);
         g_free (l->audio_codec);
         g_array_remove_index (levels, i - 1);
@@ -342,7 +344,7 @@ p2p_hls_add_master (P2pManifestRegistry * reg, const gchar * uri,
     if (!g_str_equal (r->type, "AUDIO")) {
       /* Subtitles and captions are not shared. */
       if (!g_hash_table_contains (reg->media_playlists, r->uri))
-        p2p_hls_set_media (reg, r->uri, FALSE, NULL, 0);
+        p2p_hls_set_media (reg, r->uri, swarm, FALSE, NULL, 0);
       continue;
     }
     p2p_hls_describe_audio (reg->profile, r, levels, &d);
@@ -357,7 +359,7 @@ p2p_hls_add_master (P2pManifestRegistry * reg, const gchar * uri,
 
     if (!g_hash_table_contains (done, d->uri)) {
       g_hash_table_add (done, (gpointer) d->uri);
-      p2p_hls_set_media (reg, d->uri, TRUE,
+      p2p_hls_set_media (reg, d->uri, swarm, TRUE,
           p2p_swarm_stream_swarm_id (reg->profile, swarm, d->secondary,
               &d->attrs), d->bandwidth);
     }
@@ -366,11 +368,11 @@ p2p_hls_add_master (P2pManifestRegistry * reg, const gchar * uri,
     const gchar *iframe = g_ptr_array_index (pl->iframe_uris, i);
 
     if (!g_hash_table_contains (done, iframe))
-      p2p_hls_set_media (reg, iframe, FALSE, NULL, 0);
+      p2p_hls_set_media (reg, iframe, swarm, FALSE, NULL, 0);
   }
   for (i = 0; i < pl->keys->len; i++)
-    g_hash_table_add (reg->session_keys,
-        g_strdup (g_ptr_array_index (pl->keys, i)));
+    g_hash_table_replace (reg->session_keys,
+        g_strdup (g_ptr_array_index (pl->keys, i)), g_strdup (swarm));
 
   for (i = 0; i < descs->len; i++)
     p2p_hls_desc_clear (&g_array_index (descs, P2pHlsStreamDesc, i));
@@ -381,9 +383,8 @@ p2p_hls_add_master (P2pManifestRegistry * reg, const gchar * uri,
   g_array_unref (descs);
   g_array_unref (levels);
   g_hash_table_unref (done);
+  p2p_registry_get_record (reg, P2P_MANIFEST_FORMAT_HLS, uri, swarm);
   g_free (swarm);
-
-  p2p_registry_get_record (reg, P2P_MANIFEST_FORMAT_HLS, uri);
 }
 
 /* Start times continue those of the previous window, so that a segment
@@ -415,29 +416,33 @@ p2p_hls_add_media (P2pManifestRegistry * reg, const gchar * uri,
       uri);
   P2pManifestRecord *record;
   P2pStream *stream;
-  gchar *stream_swarm_id;
+  gchar *stream_swarm_id, *presentation;
   gboolean live = !pl->endlist;
   gdouble offset;
   guint i;
 
-  record = p2p_registry_get_record (reg, P2P_MANIFEST_FORMAT_HLS, uri);
-  if (info && !info->shared) {
-    record->stream = NULL;
-    return;
-  }
   if (info) {
+    presentation = g_strdup (info->presentation);
     stream_swarm_id = g_strdup (info->stream_swarm_id);
   } else {
     /* No master: everything empty, bitrate 0 ("0--------"). */
     P2pStreamAttrs attrs = { "0", };
-    gchar *swarm = swarm_id ? g_strdup (swarm_id) : p2p_uri_strip_query (uri);
 
-    stream_swarm_id = p2p_swarm_stream_swarm_id (reg->profile, swarm, FALSE,
-        &attrs);
-    g_free (swarm);
+    presentation = swarm_id ? g_strdup (swarm_id) : p2p_uri_strip_query (uri);
+    stream_swarm_id = p2p_swarm_stream_swarm_id (reg->profile, presentation,
+        FALSE, &attrs);
   }
-  stream = p2p_registry_get_stream (reg, stream_swarm_id, live);
+  record = p2p_registry_get_record (reg, P2P_MANIFEST_FORMAT_HLS, uri,
+      presentation);
+  if (info && !info->shared) {
+    record->stream = NULL;
+    g_free (stream_swarm_id);
+    g_free (presentation);
+    return;
+  }
+  stream = p2p_registry_get_stream (reg, stream_swarm_id, presentation, live);
   g_free (stream_swarm_id);
+  g_free (presentation);
   stream->bandwidth = info ? info->bandwidth : 0;
   record->stream = stream;
 

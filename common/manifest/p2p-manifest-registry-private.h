@@ -33,8 +33,15 @@ typedef struct {
   gboolean dead;
 } P2pEntry;
 
+/* Everything the registry holds belongs to one presentation: the swarm id
+ * of the manifest that described it (the top manifest's URL without its
+ * query, or the swarm-id setting).  A presentation is forgotten as a whole
+ * once none of its parts was used for the idle bound, so that a player
+ * returning to a rendition it left (ABR) still finds it while it plays. */
 struct _P2pStream {
   gchar *stream_swarm_id;
+  gchar *presentation;
+  gint64 last_used;             /* monotonic, us: listed or classified */
   gchar *info_hash;
   gboolean live;
   guint64 bandwidth;            /* declared for the rendition, bit/s, 0 unknown */
@@ -45,6 +52,8 @@ struct _P2pStream {
 typedef struct {
   P2pManifestFormat format;
   gchar *uri;
+  gchar *presentation;
+  gint64 last_used;             /* monotonic, us: added or classified */
   P2pStream *stream;            /* HLS media playlist; NULL if not shared */
   guint gen;
   P2pMpd *mpd;                  /* DASH: this and the previous one, which */
@@ -56,6 +65,7 @@ typedef struct {
 typedef struct {
   gboolean shared;              /* FALSE for I-frame and subtitle playlists */
   gchar *stream_swarm_id;
+  gchar *presentation;
   guint64 bandwidth;            /* the variant's BANDWIDTH, 0 unknown */
 } P2pMediaPlaylistInfo;
 
@@ -85,8 +95,8 @@ struct _P2pManifestRegistry {
   P2pSwarmProfile profile;
   GHashTable *manifests;        /* uri -> P2pManifestRecord */
   GHashTable *media_playlists;  /* uri -> P2pMediaPlaylistInfo */
-  GHashTable *locations;        /* uri (MPD Location) -> NULL */
-  GHashTable *session_keys;     /* uri -> NULL */
+  GHashTable *locations;        /* uri (MPD Location) -> presentation */
+  GHashTable *session_keys;     /* uri -> presentation */
   GHashTable *streams;          /* stream_swarm_id -> P2pStream */
   GHashTable *by_uri;           /* uri -> GPtrArray of P2pEntry */
   GHashTable *entry_set;        /* P2pEntry -> P2pEntry, by identity */
@@ -99,7 +109,7 @@ struct _P2pManifestRegistry {
 };
 
 P2pStream *p2p_registry_get_stream (P2pManifestRegistry * reg,
-    const gchar * stream_swarm_id, gboolean live);
+    const gchar * stream_swarm_id, const gchar * presentation, gboolean live);
 
 /* Adds or refreshes an entry of @stream at the stream's generation.  An
  * entry already known keeps its id. */
@@ -113,8 +123,12 @@ P2pEntry *p2p_registry_lookup (P2pManifestRegistry * reg, P2pStream * stream,
 /* Drops the entries of @stream older than the previous generation. */
 void p2p_registry_prune (P2pManifestRegistry * reg, P2pStream * stream);
 
+/* Takes the entries marked dead out of the by-URI buckets of @uris (a
+ * set of their URIs); frees none of them. */
+void p2p_registry_unlink_dead (P2pManifestRegistry * reg, GHashTable * uris);
+
 P2pManifestRecord *p2p_registry_get_record (P2pManifestRegistry * reg,
-    P2pManifestFormat format, const gchar * uri);
+    P2pManifestFormat format, const gchar * uri, const gchar * presentation);
 
 /* Records what a parsed manifest describes; never fails (everything that
  * can be wrong was refused by the parser). */

@@ -52,6 +52,7 @@ p2p_stream_free (gpointer data)
   P2pStream *s = data;
 
   g_free (s->stream_swarm_id);
+  g_free (s->presentation);
   g_free (s->info_hash);
   g_ptr_array_unref (s->entries);
   g_free (s);
@@ -63,6 +64,7 @@ p2p_record_free (gpointer data)
   P2pManifestRecord *r = data;
 
   g_free (r->uri);
+  g_free (r->presentation);
   p2p_mpd_free (r->mpd);
   p2p_mpd_free (r->prev_mpd);
   g_ptr_array_unref (r->streams);
@@ -75,6 +77,7 @@ p2p_media_info_free (gpointer data)
   P2pMediaPlaylistInfo *info = data;
 
   g_free (info->stream_swarm_id);
+  g_free (info->presentation);
   g_free (info);
 }
 
@@ -99,9 +102,9 @@ p2p_manifest_registry_new (void)
   reg->media_playlists = g_hash_table_new_full (g_str_hash, g_str_equal,
       g_free, p2p_media_info_free);
   reg->locations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
+      g_free);
   reg->session_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
+      g_free);
   reg->streams = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       p2p_stream_free);
   reg->by_uri = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -143,7 +146,7 @@ p2p_manifest_registry_set_profile (P2pManifestRegistry * reg,
 
 P2pStream *
 p2p_registry_get_stream (P2pManifestRegistry * reg,
-    const gchar * stream_swarm_id, gboolean live)
+    const gchar * stream_swarm_id, const gchar * presentation, gboolean live)
 {
   P2pStream *s = g_hash_table_lookup (reg->streams, stream_swarm_id);
 
@@ -154,13 +157,18 @@ p2p_registry_get_stream (P2pManifestRegistry * reg,
     s->entries = g_ptr_array_new_with_free_func (p2p_entry_free);
     g_hash_table_insert (reg->streams, s->stream_swarm_id, s);
   }
+  if (g_strcmp0 (s->presentation, presentation) != 0) {
+    g_free (s->presentation);
+    s->presentation = g_strdup (presentation);
+  }
   s->live = live;
+  s->last_used = g_get_monotonic_time ();
   return s;
 }
 
 P2pManifestRecord *
 p2p_registry_get_record (P2pManifestRegistry * reg, P2pManifestFormat format,
-    const gchar * uri)
+    const gchar * uri, const gchar * presentation)
 {
   P2pManifestRecord *r = g_hash_table_lookup (reg->manifests, uri);
 
@@ -170,7 +178,12 @@ p2p_registry_get_record (P2pManifestRegistry * reg, P2pManifestFormat format,
     r->streams = g_ptr_array_new ();
     g_hash_table_insert (reg->manifests, r->uri, r);
   }
+  if (g_strcmp0 (r->presentation, presentation) != 0) {
+    g_free (r->presentation);
+    r->presentation = g_strdup (presentation);
+  }
   r->format = format;
+  r->last_used = g_get_monotonic_time ();
   return r;
 }
 
@@ -225,11 +238,36 @@ p2p_registry_upsert (P2pManifestRegistry * reg, P2pStream * stream,
 }
 
 void
+p2p_registry_unlink_dead (P2pManifestRegistry * reg, GHashTable * uris)
+{
+  GHashTableIter iter;
+  gpointer key;
+  guint i;
+
+  /* One pass per bucket, however many of its entries went. */
+  g_hash_table_iter_init (&iter, uris);
+  while (g_hash_table_iter_next (&iter, &key, NULL)) {
+    GPtrArray *bucket = g_hash_table_lookup (reg->by_uri, key);
+    guint j = 0;
+
+    if (bucket == NULL)
+      continue;
+    for (i = 0; i < bucket->len; i++) {
+      P2pEntry *e = g_ptr_array_index (bucket, i);
+
+      if (!e->dead)
+        g_ptr_array_index (bucket, j++) = e;
+    }
+    g_ptr_array_set_size (bucket, j);
+    if (j == 0)
+      g_hash_table_remove (reg->by_uri, key);
+  }
+}
+
+void
 p2p_registry_prune (P2pManifestRegistry * reg, P2pStream * stream)
 {
   GHashTable *affected;
-  GHashTableIter iter;
-  gpointer key;
   GPtrArray *kept;
   guint i;
 
@@ -251,23 +289,7 @@ p2p_registry_prune (P2pManifestRegistry * reg, P2pStream * stream)
   }
   GST_DEBUG ("%s: dropping entries older than generation %u",
       stream->stream_swarm_id, stream->gen - 1);
-
-  /* One pass per bucket, however many of its entries went. */
-  g_hash_table_iter_init (&iter, affected);
-  while (g_hash_table_iter_next (&iter, &key, NULL)) {
-    GPtrArray *bucket = g_hash_table_lookup (reg->by_uri, key);
-    guint j = 0;
-
-    for (i = 0; i < bucket->len; i++) {
-      P2pEntry *e = g_ptr_array_index (bucket, i);
-
-      if (!e->dead)
-        g_ptr_array_index (bucket, j++) = e;
-    }
-    g_ptr_array_set_size (bucket, j);
-    if (j == 0)
-      g_hash_table_remove (reg->by_uri, key);
-  }
+  p2p_registry_unlink_dead (reg, affected);
   g_hash_table_unref (affected);
 
   kept = g_ptr_array_new_with_free_func (p2p_entry_free);
@@ -461,6 +483,7 @@ p2p_manifest_registry_classify (P2pManifestRegistry * reg,
   gint64 start = range_start < 0 ? 0 : range_start;
   gint64 end = range_end < 0 ? G_MAXINT64 : range_end;
   P2pEntry *first = NULL;
+  P2pManifestRecord *record;
   GPtrArray *bucket;
   gchar *norm;
 
@@ -473,10 +496,12 @@ p2p_manifest_registry_classify (P2pManifestRegistry * reg,
   info->segments = (const P2pSegment * const *) reg->result->pdata;
   norm = p2p_uri_normalize (uri);
 
-  if (g_hash_table_contains (reg->manifests, norm)
-      || g_hash_table_contains (reg->media_playlists, norm)
+  record = g_hash_table_lookup (reg->manifests, norm);
+  if (record || g_hash_table_contains (reg->media_playlists, norm)
       || g_hash_table_contains (reg->locations, norm)) {
     info->kind = P2P_RESOURCE_MANIFEST;
+    if (record)
+      record->last_used = g_get_monotonic_time ();
   } else {
     gboolean found = FALSE;
 
@@ -503,6 +528,7 @@ p2p_manifest_registry_classify (P2pManifestRegistry * reg,
   g_free (norm);
 
   if (first) {
+    first->stream->last_used = g_get_monotonic_time ();
     info->stream_swarm_id = first->stream->stream_swarm_id;
     info->info_hash = first->stream->info_hash;
     info->live = first->stream->live;

@@ -145,6 +145,19 @@ gboolean p2p_manifest_registry_get_live_window (P2pManifestRegistry * reg,
 const P2pSegment *p2p_manifest_registry_find_segment (P2pManifestRegistry *
     reg, const gchar * stream_swarm_id, gint64 id);
 
+/* Forgets every presentation (the manifests, streams and segments of one
+ * swarm id) none of whose streams or manifests was listed or classified
+ * in the @idle_us before @now (monotonic time, us), so that a process
+ * playing many streams one after another keeps only those in use.  Appends
+ * the forgotten swarm ids to @presentations and stream swarm ids to
+ * @streams (either may be NULL; strings owned by the arrays' free func,
+ * set it to g_free).  Returns the number of streams forgotten. */
+guint p2p_manifest_registry_expire (P2pManifestRegistry * reg, gint64 now,
+    gint64 idle_us, GPtrArray * presentations, GPtrArray * streams);
+
+/* The streams (renditions) the registry holds. */
+guint p2p_manifest_registry_get_n_streams (P2pManifestRegistry * reg);
+
 /* Classifies a request for @uri (plain http(s)) and the inclusive byte range
  * [@range_start, @range_end] (-1 = unranged / to the end). */
 void p2p_manifest_registry_classify (P2pManifestRegistry * reg,

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "p2p-scheduler.h"
+#include "p2p-size-book.h"
 
 #include <string.h>
 
@@ -98,6 +99,7 @@ struct _P2pScheduler
   gint64 own_last_id;           /* latest segment the player asked us for */
   guint next_token;
   P2pSchedulerCounters counters;
+  P2pSizeBook *sizes;           /* known good and declared segment sizes */
 };
 
 static void decide (P2pScheduler * s, Job * job);
@@ -208,6 +210,17 @@ is_refused (Job * job, PeerRec * rec, gint64 t)
 }
 
 /* The whole segment is here: into the cache, then to every consumer. */
+/* Whether the checks let bytes through (@verdict of ops.check); proven
+ * bytes also settle the segment's size. */
+static gboolean
+check_passed (P2pScheduler * s, gint64 segment_id, GBytes * data,
+    P2pSchedCheck verdict)
+{
+  if (verdict == P2P_SCHED_CHECK_VERIFIED)
+    p2p_size_book_set_good (s->sizes, segment_id, g_bytes_get_size (data));
+  return verdict == P2P_SCHED_CHECK_OK || verdict == P2P_SCHED_CHECK_VERIFIED;
+}
+
 static void
 job_complete (P2pScheduler * s, Job * job, GBytes * data, P2pJobSource src)
 {
@@ -215,7 +228,11 @@ job_complete (P2pScheduler * s, Job * job, GBytes * data, P2pJobSource src)
 
   job_unlink (s, job);
   learn_size (s, g_bytes_get_size (data));
-  s->ops.store (job->id, data, s->user_data);
+  /* peers disagree on its size and nothing settled it: played, not
+   * passed on, so that a liar's copy does not spread */
+  if (src == P2P_JOB_SOURCE_SHARED
+      || !p2p_size_book_is_disputed (s->sizes, job->id))
+    s->ops.store (job->id, data, s->user_data);
   if (job->consumers->len) {
     p2p_playback_model_delivered (s->model, t, job->duration,
         g_bytes_get_size (data), t - job->asked);
@@ -587,6 +604,7 @@ p2p_scheduler_new (const gchar * self_id, const P2pSchedulerOps * ops,
   s->user_data = user_data;
   s->peers = g_hash_table_new (NULL, NULL);
   s->jobs = g_hash_table_new (g_int64_hash, g_int64_equal);
+  s->sizes = p2p_size_book_new ();
   p2p_playback_model_init (&s->own_model);
   s->model = &s->own_model;
   p2p_http_stats_init (&s->http);
@@ -624,6 +642,7 @@ p2p_scheduler_free (P2pScheduler * s)
   g_hash_table_destroy (s->jobs);
   g_rand_free (s->rand);
   g_free (s->self_id);
+  p2p_size_book_free (s->sizes);
   g_free (s);
 }
 
@@ -751,7 +770,6 @@ p2p_scheduler_peer_progress (P2pScheduler * s, gpointer peer,
 {
   PeerRec *rec = g_hash_table_lookup (s->peers, peer);
   Job *job = rec ? rec->job : NULL;
-
   gint64 from, whole;
 
   if (!job || job->id != segment_id)
@@ -761,6 +779,10 @@ p2p_scheduler_peer_progress (P2pScheduler * s, gpointer peer,
   whole = total > 0 ? from + total : -1;
   if (whole > 0 && ((job->expected_size > 0 && whole != job->expected_size)
           || (from > 0 && job->total > 0 && whole != job->total)))
+    return FALSE;
+  if (whole > 0 && job->total != whole
+      && p2p_size_book_declare (s->sizes, segment_id, whole) ==
+      P2P_SIZE_WRONG)
     return FALSE;
   if (received > 0 && job->first_byte < 0)
     job->first_byte = now (s);
@@ -793,7 +815,7 @@ p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
     verdict = s->ops.check (segment_id, whole, job->expected_size,
         s->user_data);
   }
-  if (data && verdict == P2P_SCHED_CHECK_OK) {
+  if (data && check_passed (s, segment_id, whole, verdict)) {
     p2p_peer_stats_add_transfer (&rec->stats, g_bytes_get_size (data),
         job->started, job->first_byte >= 0 ? job->first_byte : t, t);
     job_complete (s, job, whole, P2P_JOB_SOURCE_PEER);
@@ -849,6 +871,7 @@ p2p_scheduler_fetch (P2pScheduler * s, gint64 segment_id, gdouble duration,
     job = job_new (s, segment_id, duration, expected_size);
   if (job->expected_size < 0)
     job->expected_size = expected_size;
+  p2p_size_book_set_good (s->sizes, segment_id, expected_size);
   job->duration = MAX (job->duration, duration);
   /* the player needs it when its buffer runs out; never sooner than HTTP
    * could bring it (startup and seeks), so that a peer faster than the
@@ -909,8 +932,10 @@ p2p_scheduler_http_done (P2pScheduler * s, gint64 segment_id, GBytes * data,
   if (data && requested >= 0 && first_byte >= 0 && done >= 0)
     p2p_http_stats_add (&s->http, g_bytes_get_size (data), requested,
         first_byte, done);
-  if (data)
+  if (data) {
     learn_size (s, g_bytes_get_size (data));
+    p2p_size_book_set_good (s->sizes, segment_id, g_bytes_get_size (data));
+  }
   if (!job || job->state != JOB_HTTP)
     return;
   job_unlink (s, job);
@@ -947,8 +972,8 @@ p2p_scheduler_range_done (P2pScheduler * s, gint64 segment_id, guint token,
   bytes = join_partial (job, data);
   g_clear_pointer (&job->partial, g_bytes_unref);
   if ((job->total < 0 || (gint64) g_bytes_get_size (bytes) == job->total)
-      && s->ops.check (segment_id, bytes, job->expected_size,
-          s->user_data) == P2P_SCHED_CHECK_OK)
+      && check_passed (s, segment_id, bytes, s->ops.check (segment_id, bytes,
+              job->expected_size, s->user_data)))
     job_complete (s, job, bytes, P2P_JOB_SOURCE_MIXED);
   else
     job_go_http (s, job);

@@ -44,6 +44,8 @@ typedef enum {
   /* cannot be checked (a hash list that does not name it yet): not
    * taken, nobody blamed */
   P2P_SCHED_CHECK_UNVERIFIED = 2,
+  /* OK, and proven (a hash list names it): its size is known good */
+  P2P_SCHED_CHECK_VERIFIED = 3,
 } P2pSchedCheck;
 
 typedef struct {
@@ -123,9 +125,12 @@ P2pPeerStats *p2p_scheduler_get_peer_stats (P2pScheduler * sched,
     gpointer peer);
 /* The peer's list of segments changed (or it opened). */
 void p2p_scheduler_peer_announced (P2pScheduler * sched, gpointer peer);
-/* Returns FALSE when the size the peer announced (@total) contradicts what
- * the manifest says of the segment: the caller drops the peer, whose
- * bytes are not waited for. */
+/* Returns FALSE when the size the peer announced (@total) contradicts a
+ * size known good (the manifest's byte range, an HTTP fetch, a copy a hash
+ * list proved): the caller drops the peer, whose bytes are not waited
+ * for.  Peers that declare different sizes while none is known good
+ * dispute the segment: what one of them sends is played, not shared (not
+ * stored) until a good size settles it. */
 gboolean p2p_scheduler_peer_progress (P2pScheduler * sched, gpointer peer,
     gint64 segment_id, gint64 received, gint64 total);
 /* The peer's download ended: @data (whole, unchecked) or NULL; @strike when

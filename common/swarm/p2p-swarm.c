@@ -289,9 +289,10 @@ on_peer_progress (P2pPeer * peer, gint64 segment_id, gint64 received,
   if (!swarm->sched || p2p_scheduler_peer_progress (swarm->sched, e,
           segment_id, received, total))
     return;
-  /* a size the manifest contradicts: wrong whatever follows */
+  /* a size known good contradicted (the manifest's, an HTTP fetch's, a
+   * proven copy's): wrong whatever follows */
   GST_WARNING ("swarm %s: segment %" G_GINT64_FORMAT " from peers rejected: "
-      "announced as %" G_GINT64_FORMAT " bytes, not the manifest's size",
+      "announced as %" G_GINT64_FORMAT " bytes, not its known size",
       swarm->info_hash, segment_id, total);
   swarm->counters->bad_peer_segments++;
   ban_peer (swarm, e);
@@ -584,11 +585,11 @@ sched_check (gint64 segment_id, GBytes * data, gint64 expected_size,
 {
   P2pSwarm *swarm = user_data;
   GError *error = NULL;
-  gboolean ok;
+  gboolean ok, verified = FALSE;
 
   if (swarm->config.check_segment) {
     ok = swarm->config.check_segment (swarm->stream_swarm_id, segment_id,
-        data, expected_size, &error, swarm->config.check_data);
+        data, expected_size, &verified, &error, swarm->config.check_data);
   } else {
     gsize len;
     const guint8 *bytes = g_bytes_get_data (data, &len);
@@ -596,7 +597,7 @@ sched_check (gint64 segment_id, GBytes * data, gint64 expected_size,
     ok = p2p_segment_check (bytes, len, expected_size, 0, &error);
   }
   if (ok)
-    return P2P_SCHED_CHECK_OK;
+    return verified ? P2P_SCHED_CHECK_VERIFIED : P2P_SCHED_CHECK_OK;
   if (!p2p_segment_check_error_blames_sender (error)) {
     GST_DEBUG ("swarm %s: segment %" G_GINT64_FORMAT " from peers not "
         "taken: %s", swarm->info_hash, segment_id, error->message);

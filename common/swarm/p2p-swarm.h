@@ -23,10 +23,12 @@ typedef struct _P2pSwarm P2pSwarm;
 /* Whether @data, a whole segment assembled from a peer, is @segment_id of
  * the rendition @stream_swarm_id: its size (@expected_size, -1 unknown, or
  * what the manifest says), container and hash.  On failure sets a
- * P2P_SEGMENT_CHECK_ERROR (UNVERIFIED: not the sender's fault). */
+ * P2P_SEGMENT_CHECK_ERROR (UNVERIFIED: not the sender's fault); on success
+ * sets @verified when a hash proved the bytes (its size is then known
+ * good). */
 typedef gboolean (*P2pSwarmCheckFunc) (const gchar * stream_swarm_id,
-    gint64 segment_id, GBytes * data, gint64 expected_size, GError ** error,
-    gpointer user_data);
+    gint64 segment_id, GBytes * data, gint64 expected_size,
+    gboolean * verified, GError ** error, gpointer user_data);
 
 typedef struct {
   guint max_peers;

@@ -19,6 +19,7 @@ typedef struct
   GMainContext *context;
   gchar *stun_server;
   gchar **turn_servers;
+  gboolean relay_only;
   guint max_message_size;
   guint64 buffered_high;
   guint64 buffered_low;
@@ -296,6 +297,20 @@ p2p_transport_get_turn_servers (P2pTransport * self)
 {
   P2pTransportPrivate *priv = p2p_transport_get_instance_private (self);
   return (const gchar * const *) priv->turn_servers;
+}
+
+void
+p2p_transport_set_relay_only (P2pTransport * self, gboolean relay_only)
+{
+  P2pTransportPrivate *priv = p2p_transport_get_instance_private (self);
+  priv->relay_only = relay_only;
+}
+
+gboolean
+p2p_transport_get_relay_only (P2pTransport * self)
+{
+  P2pTransportPrivate *priv = p2p_transport_get_instance_private (self);
+  return priv->relay_only;
 }
 
 guint

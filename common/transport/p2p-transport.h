@@ -86,6 +86,12 @@ gboolean p2p_transport_set_ice_servers (P2pTransport * self,
 
 const gchar *p2p_transport_get_stun_server (P2pTransport * self);
 const gchar *const *p2p_transport_get_turn_servers (P2pTransport * self);
+
+/* Relay only (privacy): connections made afterwards gather and offer only
+ * relayed candidates (the TURN server's addresses), so no remote learns
+ * our host or public address.  Default FALSE. */
+void p2p_transport_set_relay_only (P2pTransport * self, gboolean relay_only);
+gboolean p2p_transport_get_relay_only (P2pTransport * self);
 guint p2p_transport_get_max_message_size (P2pTransport * self);
 guint64 p2p_transport_get_buffered_high (P2pTransport * self);
 guint64 p2p_transport_get_buffered_low (P2pTransport * self);

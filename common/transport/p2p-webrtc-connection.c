@@ -30,8 +30,10 @@ struct _P2pWebrtcConnection
   GstWebRTCDataChannel *channel;
   P2pContextQueue *queue;
 
-  /* Local candidates as on-ice-candidate reported them. */
+  /* Local candidates as on-ice-candidate reported them (relay-only: the
+   * relayed ones alone). */
   GPtrArray *candidates;
+  gboolean relay_only;
   /* Our references on the promises handed to webrtcbin: see shutdown. */
   GPtrArray *promises;
   GSource *gather_timer;
@@ -140,6 +142,15 @@ p2p_webrtc_connection_maybe_finish_description (P2pWebrtcConnection * self)
   gst_webrtc_session_description_free (desc);
 
   p2p_webrtc_sdp_add_candidates (msg, 0, self->candidates);
+  /* the second guard of relay-only: whatever webrtcbin put in its own
+   * description, only the TURN server's addresses leave the process */
+  if (self->relay_only) {
+    guint removed = p2p_webrtc_sdp_keep_relay_candidates (msg);
+
+    if (removed > 0)
+      GST_DEBUG_OBJECT (self->webrtcbin, "relay only: %u other candidates "
+          "kept out of the description", removed);
+  }
   if (p2p_webrtc_sdp_count_candidates (msg, 0) == 0) {
     p2p_webrtc_connection_fail (self, P2P_TRANSPORT_ERROR_FAILED,
         "No ICE candidate was gathered", NULL);
@@ -257,7 +268,16 @@ p2p_webrtc_connection_on_candidate_event (GObject * target, gpointer data)
   P2pWebrtcConnection *self = P2P_WEBRTC_CONNECTION (target);
   P2pWebrtcEvent *event = data;
 
-  g_ptr_array_add (self->candidates, g_steal_pointer (&event->text));
+  if (self->relay_only && !p2p_webrtc_sdp_candidate_is_relay (event->text)) {
+    GST_DEBUG_OBJECT (self->webrtcbin, "relay only: candidate %s not used",
+        event->text);
+    return;
+  }
+  if (self->relay_only)
+    g_ptr_array_add (self->candidates,
+        p2p_webrtc_sdp_scrub_related_address (event->text));
+  else
+    g_ptr_array_add (self->candidates, g_steal_pointer (&event->text));
 }
 
 static void
@@ -758,6 +778,10 @@ p2p_webrtc_connection_constructed (GObject * object)
   gst_object_ref_sink (self->webrtcbin);
   g_object_set (self->webrtcbin, "bundle-policy",
       GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
+  self->relay_only = p2p_transport_get_relay_only (transport);
+  if (self->relay_only)
+    g_object_set (self->webrtcbin, "ice-transport-policy",
+        GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
   p2p_webrtc_connection_disable_upnp (self->webrtcbin);
   if (p2p_transport_get_stun_server (transport) != NULL)
     g_object_set (self->webrtcbin, "stun-server",

@@ -105,6 +105,79 @@ p2p_webrtc_sdp_get_max_message_size (const GstSDPMessage * msg)
   return 0;
 }
 
+gboolean
+p2p_webrtc_sdp_candidate_is_relay (const gchar * candidate)
+{
+  g_auto (GStrv) fields = NULL;
+  guint i;
+
+  if (candidate == NULL)
+    return FALSE;
+  /* foundation component transport priority address port "typ" type ... */
+  fields = g_strsplit_set (candidate, " \t\r\n", -1);
+  for (i = 0; fields[i] != NULL && fields[i + 1] != NULL; i++)
+    if (g_str_equal (fields[i], "typ"))
+      return g_str_equal (fields[i + 1], "relay");
+  return FALSE;
+}
+
+gchar *
+p2p_webrtc_sdp_scrub_related_address (const gchar * candidate)
+{
+  g_auto (GStrv) fields = g_strsplit (candidate, " ", -1);
+  guint i;
+
+  for (i = 0; fields[i] != NULL && fields[i + 1] != NULL; i++) {
+    if (g_str_equal (fields[i], "raddr")) {
+      g_free (fields[i + 1]);
+      fields[i + 1] = g_strdup ("0.0.0.0");
+    } else if (g_str_equal (fields[i], "rport")) {
+      g_free (fields[i + 1]);
+      fields[i + 1] = g_strdup ("0");
+    }
+  }
+  return g_strjoinv (" ", fields);
+}
+
+guint
+p2p_webrtc_sdp_keep_relay_candidates (GstSDPMessage * msg)
+{
+  guint m, i, removed = 0;
+
+  if (gst_sdp_message_get_connection (msg)->address != NULL)
+    gst_sdp_message_set_connection (msg, "IN", "IP4", "0.0.0.0", 0, 0);
+  for (m = 0; m < gst_sdp_message_medias_len (msg); m++) {
+    GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (msg, m);
+
+    for (i = 0; i < gst_sdp_media_connections_len (media); i++) {
+      GstSDPConnection unspecified = { 0, };
+
+      gst_sdp_connection_set (&unspecified, "IN", "IP4", "0.0.0.0", 0, 0);
+      gst_sdp_media_replace_connection (media, i, &unspecified);
+    }
+
+    for (i = gst_sdp_media_attributes_len (media); i > 0; i--) {
+      const GstSDPAttribute *attr = gst_sdp_media_get_attribute (media,
+          i - 1);
+
+      if (g_strcmp0 (attr->key, "candidate") != 0)
+        continue;
+      if (!p2p_webrtc_sdp_candidate_is_relay (attr->value)) {
+        gst_sdp_media_remove_attribute (media, i - 1);
+        removed++;
+      } else {
+        g_autofree gchar *scrubbed =
+            p2p_webrtc_sdp_scrub_related_address (attr->value);
+        GstSDPAttribute replacement;
+
+        gst_sdp_attribute_set (&replacement, "candidate", scrubbed);
+        gst_sdp_media_replace_attribute (media, i - 1, &replacement);
+      }
+    }
+  }
+  return removed;
+}
+
 guint
 p2p_webrtc_sdp_count_candidates (const GstSDPMessage * msg, guint mline)
 {

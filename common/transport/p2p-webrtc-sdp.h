@@ -26,6 +26,21 @@ guint64 p2p_webrtc_sdp_get_max_message_size (const GstSDPMessage * msg);
 void p2p_webrtc_sdp_add_candidates (GstSDPMessage * msg, guint mline,
     GPtrArray * candidates);
 
+/* Whether @candidate ("candidate:...", "a=candidate:..." or an SDP
+ * attribute value) is of type relay. */
+gboolean p2p_webrtc_sdp_candidate_is_relay (const gchar * candidate);
+
+/* A relayed candidate names the address it was reached from ("raddr
+ * rport": our host or public address); the copy returned says 0.0.0.0 and
+ * 0 there instead, as browsers do. */
+gchar *p2p_webrtc_sdp_scrub_related_address (const gchar * candidate);
+
+/* Removes every a=candidate line that is not of type relay from every
+ * media of @msg, scrubs the related address of those kept and sets every
+ * c= line to 0.0.0.0 (a browser puts its default candidate's address
+ * there); returns how many candidates went. */
+guint p2p_webrtc_sdp_keep_relay_candidates (GstSDPMessage * msg);
+
 /* Number of a=candidate lines in media @mline. */
 guint p2p_webrtc_sdp_count_candidates (const GstSDPMessage * msg, guint mline);
 

@@ -274,7 +274,10 @@ p2p_webrtc_transport_bus_sync (GstBus * bus, GstMessage * message,
         g_autoptr (GError) error = NULL;
 
         gst_message_parse_error (message, &error, NULL);
-        GST_WARNING ("Error from %s outside any connection: %s",
+        /* webrtcbin's and libnice's texts may name addresses: DEBUG */
+        GST_WARNING ("Error from %s outside any connection",
+            GST_MESSAGE_SRC_NAME (message));
+        GST_DEBUG ("Error from %s outside any connection: %s",
             GST_MESSAGE_SRC_NAME (message), error->message);
       }
       break;
@@ -282,7 +285,7 @@ p2p_webrtc_transport_bus_sync (GstBus * bus, GstMessage * message,
       g_autoptr (GError) error = NULL;
 
       gst_message_parse_warning (message, &error, NULL);
-      GST_INFO ("Warning from %s: %s", GST_MESSAGE_SRC_NAME (message),
+      GST_DEBUG ("Warning from %s: %s", GST_MESSAGE_SRC_NAME (message),
           error->message);
       break;
     }

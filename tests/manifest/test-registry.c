@@ -645,6 +645,85 @@ test_failed_add_keeps_state (void)
   p2p_manifest_registry_free (reg);
 }
 
+/* A process that plays stream after stream keeps only those in use: a
+ * presentation none of whose parts was listed or classified for the idle
+ * bound is forgotten whole (manifests, streams, segments); one still in
+ * use keeps all its renditions, even one the player left a while ago. */
+static void
+test_expire_unused (void)
+{
+  gint64 t0 = g_get_monotonic_time (), added, now;
+  P2pManifestRegistry *reg = p2p_manifest_registry_new ();
+  GPtrArray *presentations = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *streams = g_ptr_array_new_with_free_func (g_free);
+  gchar *text = pml_playlist (30);
+  guint i;
+
+  for (i = 0; i < 40; i++) {
+    gchar *uri = g_strdup_printf ("http://o.test/vod%u/index.m3u8", i);
+
+    g_bytes_unref (add_text (reg, P2P_MANIFEST_FORMAT_HLS, uri, text));
+    g_free (uri);
+  }
+  add_file (reg, "http://origin.test/vod/master.m3u8",
+      "hls-master-audio.m3u8");
+  add_file (reg, "http://origin.test/vod/out_0.m3u8", "hls-vod.m3u8");
+  g_bytes_unref (add_text (reg, P2P_MANIFEST_FORMAT_HLS,
+          "http://origin.test/vod/out_English.m3u8",
+          "#EXTM3U\n#EXTINF:2.020133,\naudio0.ts\n#EXT-X-ENDLIST\n"));
+  add_file (reg, "http://o.test/dash/manifest.mpd", "dash-template.mpd");
+  g_assert_cmpuint (p2p_manifest_registry_get_n_streams (reg), ==, 44);
+  /* clock readings around each step: no assumption on how long they take */
+  added = g_get_monotonic_time ();
+  g_assert_cmpuint (p2p_manifest_registry_expire (reg, added,
+          added - t0 + G_USEC_PER_SEC, NULL, NULL), ==, 0);
+
+  g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+  /* in use: one segment of the HLS video, one of the DASH video */
+  assert_segment (reg, "http://origin.test/vod/out_01.ts", -1, -1, 1, NULL);
+  assert_segment (reg, "http://o.test/dash/chunk-stream0-00002.m4s", -1, -1,
+      4, NULL);
+  now = g_get_monotonic_time ();
+  /* idle since the adds: forgotten; used since: kept */
+  g_assert_cmpuint (p2p_manifest_registry_expire (reg, now, now - added - 1,
+          presentations, streams), ==, 40);
+  g_assert_cmpuint (streams->len, ==, 40);
+  g_assert_cmpuint (presentations->len, ==, 40);
+  g_assert_true (g_ptr_array_find_with_equal_func (presentations,
+          "http://o.test/vod7/index.m3u8", g_str_equal, NULL));
+  g_assert_cmpuint (p2p_manifest_registry_get_n_streams (reg), ==, 4);
+  assert_kind (reg, "http://o.test/vod7/index3.ts", -1, -1,
+      P2P_RESOURCE_OTHER);
+  assert_kind (reg, "http://o.test/vod7/index.m3u8", -1, -1,
+      P2P_RESOURCE_OTHER);
+  /* the renditions not asked for lately stay with their presentation */
+  assert_segment (reg, "http://origin.test/vod/audio0.ts", -1, -1, 0, NULL);
+  assert_segment (reg, "http://o.test/dash/chunk-stream1-00003.m4s", -1, -1,
+      8, NULL);
+  assert_kind (reg, "http://origin.test/vod/out_1.m3u8", -1, -1,
+      P2P_RESOURCE_MANIFEST);
+
+  /* at last nothing is used: nothing is left */
+  now = g_get_monotonic_time ();
+  g_assert_cmpuint (p2p_manifest_registry_expire (reg,
+          now + 2 * G_USEC_PER_SEC, G_USEC_PER_SEC, NULL, NULL), ==, 4);
+  g_assert_cmpuint (p2p_manifest_registry_get_n_streams (reg), ==, 0);
+  assert_kind (reg, "http://origin.test/vod/out_1.m3u8", -1, -1,
+      P2P_RESOURCE_OTHER);
+  assert_kind (reg, "http://o.test/dash/chunk-stream1-00003.m4s", -1, -1,
+      P2P_RESOURCE_OTHER);
+  assert_kind (reg, "http://o.test/dash/manifest.mpd", -1, -1,
+      P2P_RESOURCE_OTHER);
+  /* and a presentation played again is learnt again */
+  add_file (reg, "http://o.test/dash/manifest.mpd", "dash-template.mpd");
+  assert_segment (reg, "http://o.test/dash/chunk-stream1-00003.m4s", -1, -1,
+      8, NULL);
+  g_ptr_array_unref (presentations);
+  g_ptr_array_unref (streams);
+  g_free (text);
+  p2p_manifest_registry_free (reg);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -671,5 +750,6 @@ main (int argc, char **argv)
   g_test_add_func ("/manifest/registry/sniff", test_sniff);
   g_test_add_func ("/manifest/registry/failed-add",
       test_failed_add_keeps_state);
+  g_test_add_func ("/manifest/registry/expire-unused", test_expire_unused);
   return g_test_run ();
 }

@@ -105,12 +105,15 @@ f_have (gint64 id, gpointer u)
   return g_hash_table_contains (((Env *) u)->cache, &id);
 }
 
+/* what a passing check says: OK, or VERIFIED as if a hash list proved it */
+static P2pSchedCheck check_passes_as = P2P_SCHED_CHECK_OK;
+
 static P2pSchedCheck
 f_check (gint64 id, GBytes * data, gint64 expected, gpointer u)
 {
   return g_bytes_get_size (data) > 0 && (expected < 0
       || (gint64) g_bytes_get_size (data) == expected) ?
-      P2P_SCHED_CHECK_OK : P2P_SCHED_CHECK_WRONG;
+      check_passes_as : P2P_SCHED_CHECK_WRONG;
 }
 
 static void
@@ -1163,6 +1166,125 @@ test_playback_model (void)
   g_assert_cmpint (p2p_playback_model_buffer_us (&m, t), ==, 0);
 }
 
+/* Without a size from the manifest, a size known good (an HTTP fetch, a
+ * copy a hash list proved) refuses at once a peer that declares another,
+ * before any of its bytes; the segment goes to another holder. */
+static void
+test_size_known_good_refuses_liar (void)
+{
+  Env env;
+  FakePeer *liar = peer_new ("-PM0203-LIARLIARLIAR");
+  FakePeer *honest = peer_new ("-PM0203-HONESTHONEST");
+  FakePeer *liar2 = peer_new ("-PM0203-LIAR2LIAR2LI");
+  Consumer c = { &env, }, d = { &env, };
+  GBytes *data = segment_bytes (SEG_SIZE, 5);
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, liar, liar->name);
+  peer_hold (liar, 5);
+  peer_hold (liar, 6);
+  fill_buffer (&env, 2, 4, 2.0);
+  /* 5 came over HTTP once (then left the cache) */
+  p2p_scheduler_http_done (env.s, 5, data, -1, -1, -1);
+  p2p_scheduler_fetch (env.s, 5, 2.0, -1, &c);
+  g_assert_cmpint (liar->requested, ==, 5);
+  g_assert_false (p2p_scheduler_peer_progress (env.s, liar, 5, 0,
+          SEG_SIZE + 188));
+  /* the swarm drops it; an honest holder gets the job */
+  p2p_scheduler_add_peer (env.s, honest, honest->name);
+  peer_hold (honest, 5);
+  peer_hold (honest, 6);
+  p2p_scheduler_peer_announced (env.s, honest);
+  p2p_scheduler_remove_peer (env.s, liar);
+  g_assert_cmpuint (c.http, ==, 0);
+  g_assert_cmpint (honest->requested, ==, 5);
+  g_assert_true (p2p_scheduler_peer_progress (env.s, honest, 5, 0, SEG_SIZE));
+  p2p_scheduler_peer_done (env.s, honest, 5, data, FALSE);
+  g_assert_cmpuint (c.delivered, ==, 1);
+  g_assert_true (g_hash_table_contains (env.cache, &(gint64) { 5 }));
+
+  /* a copy the hash list proved makes its size known good as well */
+  check_passes_as = P2P_SCHED_CHECK_VERIFIED;
+  honest->requested = -1;
+  p2p_scheduler_fetch (env.s, 6, 2.0, -1, &d);
+  g_assert_cmpint (honest->requested, ==, 6);
+  p2p_scheduler_peer_progress (env.s, honest, 6, 0, SEG_SIZE);
+  p2p_scheduler_peer_done (env.s, honest, 6, data, FALSE);
+  check_passes_as = P2P_SCHED_CHECK_OK;
+  g_assert_cmpuint (d.delivered, ==, 1);
+  /* evicted, asked again: only another liar holds it now */
+  p2p_scheduler_remove_peer (env.s, honest);
+  p2p_scheduler_add_peer (env.s, liar2, liar2->name);
+  peer_hold (liar2, 6);
+  g_hash_table_remove (env.cache, &(gint64) { 6 });
+  consumer_clear (&d);
+  memset (&d, 0, sizeof (d));
+  d.env = &env;
+  p2p_scheduler_fetch (env.s, 6, 2.0, -1, &d);
+  g_assert_cmpint (liar2->requested, ==, 6);
+  g_assert_false (p2p_scheduler_peer_progress (env.s, liar2, 6, 0,
+          SEG_SIZE - 188));
+  g_bytes_unref (data);
+  consumer_clear (&c);
+  consumer_clear (&d);
+  env_clear (&env);
+  peer_free (liar);
+  peer_free (honest);
+  peer_free (liar2);
+}
+
+/* Two peers declare different sizes and none is known good: the copy taken
+ * is played but not stored, so it is never shared; an HTTP fetch settles
+ * the size, after which the one that declared otherwise is refused. */
+static void
+test_size_dispute_not_shared (void)
+{
+  Env env;
+  FakePeer *a = peer_new ("-PM0203-AAAAAAAAAAAA");
+  FakePeer *b = peer_new ("-PM0203-BBBBBBBBBBBB");
+  FakePeer *late = peer_new ("-PM0203-CCCCCCCCCCCC");
+  Consumer c = { &env, }, d = { &env, };
+  GBytes *data = segment_bytes (SEG_SIZE, 7);
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_add_peer (env.s, a, a->name);
+  peer_hold (a, 5);
+  /* an earlier segment over HTTP: the usual size is known */
+  p2p_scheduler_http_done (env.s, 1, data, -1, -1, -1);
+  fill_buffer (&env, 2, 4, 2.0);
+  p2p_scheduler_fetch (env.s, 5, 2.0, -1, &c);
+  g_assert_cmpint (a->requested, ==, 5);
+  g_assert_true (p2p_scheduler_peer_progress (env.s, a, 5, 0,
+          SEG_SIZE + 188));
+  /* a fails; b, which says otherwise, gets the job */
+  p2p_scheduler_peer_done (env.s, a, 5, NULL, TRUE);
+  p2p_scheduler_add_peer (env.s, b, b->name);
+  peer_hold (b, 5);
+  p2p_scheduler_peer_announced (env.s, b);
+  g_assert_cmpint (b->requested, ==, 5);
+  g_assert_true (p2p_scheduler_peer_progress (env.s, b, 5, 0, SEG_SIZE));
+  p2p_scheduler_peer_done (env.s, b, 5, data, FALSE);
+  g_assert_cmpuint (c.delivered, ==, 1);
+  g_assert_cmpint (c.source, ==, P2P_JOB_SOURCE_PEER);
+  g_assert_false (g_hash_table_contains (env.cache, &(gint64) { 5 }));
+
+  /* HTTP brings it: b was right; a peer saying what a said is refused */
+  p2p_scheduler_http_done (env.s, 5, data, -1, -1, -1);
+  p2p_scheduler_add_peer (env.s, late, late->name);
+  peer_hold (late, 5);
+  p2p_scheduler_fetch (env.s, 5, 2.0, -1, &d);
+  g_assert_cmpint (late->requested, ==, 5);
+  g_assert_false (p2p_scheduler_peer_progress (env.s, late, 5, 0,
+          SEG_SIZE + 188));
+  g_bytes_unref (data);
+  consumer_clear (&c);
+  consumer_clear (&d);
+  env_clear (&env);
+  peer_free (a);
+  peer_free (b);
+  peer_free (late);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1205,5 +1327,9 @@ main (int argc, char **argv)
   g_test_add_func ("/scheduler/prefetch-rarest-first",
       test_prefetch_rarest_first);
   g_test_add_func ("/scheduler/playback-model", test_playback_model);
+  g_test_add_func ("/scheduler/size-known-good-refuses-liar",
+      test_size_known_good_refuses_liar);
+  g_test_add_func ("/scheduler/size-dispute-not-shared",
+      test_size_dispute_not_shared);
   return g_test_run ();
 }

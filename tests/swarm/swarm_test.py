@@ -88,6 +88,8 @@ class Swarm:
         env["GST_REGISTRY"] = os.path.join(self.tmp, "registry.bin")
         env["GST_REGISTRY_FORK"] = "no"
         env.pop("G_MESSAGES_DEBUG", None)
+        # set: the tracker logs what it relays (GST_LOG) to this file
+        self.tracker_log = None
         if args.segment_hashes:
             # peers' bytes are taken only when they match the origin's list
             env["P2PCDN_SEGMENT_HASHES"] = "segments-sha256.json"
@@ -128,10 +130,17 @@ class Swarm:
         """The players' tracker on port 8000 (again after kill_tracker)."""
         b = self.args.build
         if self.args.tracker == "ours":
+            env, log = self.env, None
+            if self.tracker_log:
+                env = dict(self.env, GST_DEBUG="p2pcdn-tracker-server:6",
+                           GST_DEBUG_NO_COLOR="1")
+                log = open(self.tracker_log, "a")
             tracker = self.procs.start(self.net.hub, [
                 os.path.join(b, "tools", "tracker", "p2pcdn-tracker"),
                 "--bind", self.net.hub_ip, "--port", "8000"],
-                stdout=subprocess.PIPE, text=True, env=self.env)
+                stdout=subprocess.PIPE, text=True, env=env, stderr=log)
+            if log:
+                log.close()
             wait_line(tracker, "p2pcdn-tracker listening")
         else:
             script = os.path.join(os.path.dirname(__file__),
@@ -803,6 +812,75 @@ def scenario_tracker_restart(sw):
     return ok
 
 
+TURN_PORT = 3478
+
+
+def wait_udp_port(ns, port, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        out = subprocess.run(["ip", "netns", "exec", ns, "ss", "-lun"],
+                             stdout=subprocess.PIPE, text=True).stdout
+        if ":%d " % port in out:
+            return
+        time.sleep(0.1)
+    raise RuntimeError("nothing listens on UDP port %d" % port)
+
+
+def scenario_relay_only(sw):
+    """Two players with ice-relay-only, through coturn in the hub: the
+    second plays what the first played (over HTTP) with bytes from it, and
+    what the tracker relayed between them (offers and answers) holds only
+    relayed candidates and neither player's address."""
+    sw.procs.start(sw.net.hub, [
+        "turnserver", "--listening-ip", sw.net.hub_ip,
+        "--relay-ip", sw.net.hub_ip, "--listening-port", str(TURN_PORT),
+        "--min-port", "49160", "--max-port", "49400", "--lt-cred-mech",
+        "--user", "p2pcdn:secret", "--realm", "p2pcdn.test", "--no-tls",
+        "--no-dtls", "--no-cli", "--no-stdout-log"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_udp_port(sw.net.hub, TURN_PORT)
+    env = {"P2PCDN_ICE_RELAY_ONLY": "1",
+           "P2PCDN_TURN": "turn://p2pcdn:secret@%s:%d" % (sw.net.hub_ip,
+                                                           TURN_PORT)}
+    seeder = sw.player(0, "--linger", "30", env=env)
+    first = report_line_when_done(seeder)
+    if not first["eos"]:
+        print("FAIL: seeder did not play: %s" % first["error"])
+        return False
+    rep = report(sw.player(1, env=env), 60)
+    s = rep.get("stats", {})
+    print("leecher: eos=%s, %d bytes from peers, %d over HTTP, %d peers" % (
+        rep["eos"], s.get("p2p-bytes", 0), s.get("http-bytes", 0),
+        s.get("peers", 0)))
+    ok = played_like(rep, first)
+    if s.get("p2p-bytes", 0) == 0:
+        print("FAIL: no bytes from the peer through the TURN server")
+        ok = False
+
+    with open(sw.tracker_log, errors="replace") as f:
+        relayed = [line for line in f if "relaying " in line]
+    # JSON text: the SDP's line ends are "\r\n"
+    candidates = [c for line in relayed
+                  for c in re.findall(r"a=candidate:([^\\\"]*)", line)]
+    not_relay = [c for c in candidates if " typ relay" not in c]
+    own = [line for line in relayed for ip in sw.net.ips[:2]
+           if re.search(re.escape(ip) + r"\b", line)]
+    print("tracker relayed %d descriptions, %d candidates, %d not relayed, "
+          "%d naming a player's address" % (len(relayed), len(candidates),
+                                            len(not_relay), len(own)))
+    if not relayed or not candidates:
+        print("FAIL: the tracker relayed no description with candidates")
+        ok = False
+    if not_relay:
+        print("FAIL: candidates other than relayed ones left a player, e.g. "
+              + not_relay[0])
+        ok = False
+    if own:
+        print("FAIL: a player's address left it, e.g. " + own[0][:300])
+        ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -826,7 +904,8 @@ def main():
                                            "live", "debug-log", "config",
                                            "http-headers", "bad-peers",
                                            "abusive-peers", "lazy-peers",
-                                           "gateway-ffmpeg", "tracker-restart"],
+                                           "gateway-ffmpeg", "tracker-restart",
+                                           "relay-only"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
@@ -851,6 +930,10 @@ def main():
     if os.geteuid() != 0 or not shutil.which("ip"):
         print("SKIP: needs root and iproute2 for network namespaces")
         return SKIP
+    if args.scenario == "relay-only" and not shutil.which("turnserver"):
+        print("SKIP: relay-only needs coturn's turnserver (apt-get install "
+              "coturn)")
+        return SKIP
     if args.tracker == "bittorrent-tracker":
         if not shutil.which("node") or not args.node_modules or \
                 not os.path.isdir(os.path.join(args.node_modules,
@@ -862,10 +945,13 @@ def main():
     modes = args.abuse_modes.split(",") if args.abuse_modes else \
         ABUSE_MODES.get(args.scenario, [])
     n_ns = {"peer-leaves": 2, "gateway-ffmpeg": 2, "debug-log": 2, "config": 2, "http-headers": 2,
+            "relay-only": 2,
             "bad-peers": 3 + len(BAD_MODES),
             "abusive-peers": 3 + len(modes), "lazy-peers": 3 + len(modes)}
     sw = Swarm(args, n_ns.get(args.scenario, 3))
     try:
+        if args.scenario == "relay-only":
+            sw.tracker_log = os.path.join(sw.tmp, "tracker.stderr")
         sw.start_servers()
         if args.scenario == "three-players":
             ok = scenario_three_players(sw)
@@ -886,6 +972,8 @@ def main():
             ok = scenario_gateway_ffmpeg(sw)
         elif args.scenario == "tracker-restart":
             ok = scenario_tracker_restart(sw)
+        elif args.scenario == "relay-only":
+            ok = scenario_relay_only(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:

@@ -111,6 +111,47 @@ test_add_candidates (void)
   g_assert_cmpuint (p2p_webrtc_sdp_count_candidates (msg, 7), ==, 0);
 }
 
+/* Relay only: host, srflx and prflx lines go, relay lines stay, whatever
+ * the case and spacing webrtcbin or a browser used. */
+static void
+test_keep_relay_candidates (void)
+{
+  g_autofree gchar *offer = edit_offer ("a=candidate:3914519396 1 udp "
+      "2113937151 10.200.0.1 34633 typ host generation 0 network-cost 999\r\n",
+      "a=candidate:1 1 UDP 2015363327 10.200.0.1 40000 typ host\r\n"
+      "a=candidate:2 1 UDP 1679819007 203.0.113.7 40001 typ srflx raddr "
+      "10.200.0.1 rport 40000\r\n"
+      "a=candidate:3 1 UDP 33562623 127.0.0.1 49160 typ relay raddr "
+      "10.200.0.1 rport 40002\r\n"
+      "a=candidate:4 1 TCP 1015021823 10.200.0.1 9 typ host tcptype active\r\n");
+  g_autoptr (GstSDPMessage) msg = p2p_webrtc_sdp_parse (offer, NULL);
+  g_autofree gchar *text = NULL;
+
+  g_assert_true (p2p_webrtc_sdp_candidate_is_relay
+      ("candidate:3 1 UDP 33562623 127.0.0.1 49160 typ relay"));
+  g_assert_true (p2p_webrtc_sdp_candidate_is_relay
+      ("a=candidate:3 1 UDP 33562623 127.0.0.1 49160 typ relay raddr x"));
+  g_assert_false (p2p_webrtc_sdp_candidate_is_relay
+      ("candidate:1 1 UDP 2015363327 10.0.0.1 40000 typ host"));
+  g_assert_false (p2p_webrtc_sdp_candidate_is_relay
+      ("candidate:1 1 UDP 2015363327 relay 40000 typ"));
+  g_assert_false (p2p_webrtc_sdp_candidate_is_relay (""));
+  g_assert_false (p2p_webrtc_sdp_candidate_is_relay (NULL));
+
+  g_assert_nonnull (msg);
+  g_assert_cmpuint (p2p_webrtc_sdp_count_candidates (msg, 0), ==, 4);
+  g_assert_cmpuint (p2p_webrtc_sdp_keep_relay_candidates (msg), ==, 3);
+  g_assert_cmpuint (p2p_webrtc_sdp_count_candidates (msg, 0), ==, 1);
+  text = gst_sdp_message_as_text (msg);
+  g_assert_null (strstr (text, "typ host"));
+  g_assert_null (strstr (text, "typ srflx"));
+  g_assert_nonnull (strstr (text,
+          "a=candidate:3 1 UDP 33562623 127.0.0.1 49160 typ relay raddr "
+          "0.0.0.0 rport 0\r\n"));
+  /* our own address is in no line any more */
+  g_assert_null (strstr (text, "10.200.0.1"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -119,5 +160,7 @@ main (int argc, char **argv)
   g_test_add_func ("/webrtc-sdp/invalid", test_invalid);
   g_test_add_func ("/webrtc-sdp/max-message-size", test_max_message_size);
   g_test_add_func ("/webrtc-sdp/add-candidates", test_add_candidates);
+  g_test_add_func ("/webrtc-sdp/keep-relay-candidates",
+      test_keep_relay_candidates);
   return g_test_run ();
 }

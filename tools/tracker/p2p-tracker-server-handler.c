@@ -83,6 +83,15 @@ relayed (const gchar * kind, JsonNode * description, const gchar * offer_id,
 {
   JsonObject *message = json_object_new ();
 
+#ifndef GST_DISABLE_GST_DEBUG
+  /* the peers' addresses: at LOG only, for whoever debugs ICE (and the
+   * relay-only swarm test, which checks none but relayed ones pass) */
+  if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_LOG) {
+    g_autofree gchar *text = json_to_string (description, FALSE);
+
+    GST_LOG ("relaying %s from %s: %s", kind, peer_id, text);
+  }
+#endif
   json_object_set_string_member (message, "action", "announce");
   json_object_set_member (message, kind, json_node_copy (description));
   json_object_set_string_member (message, "offer_id", offer_id);
