@@ -961,7 +961,8 @@ static void
 resolve_settings (P2pManager * self, const P2pRequestInfo * info,
     const P2pHttpOptions * options, P2pSwarmSettings * settings)
 {
-  gchar *swarm_id = p2p_swarm_id_of_stream (info->stream_swarm_id);
+  gchar *swarm_id = info->stream_swarm_id ?
+      p2p_swarm_id_of_stream (info->stream_swarm_id) : NULL;
 
   GST_OBJECT_LOCK (self);
   settings->p2p = self->p2p;
