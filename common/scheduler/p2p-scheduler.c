@@ -35,6 +35,12 @@ P2P_LOG_CATEGORY (p2p_scheduler_log, "p2pcdn-scheduler", "segment jobs: peer or 
 /* A peer whose segment could not be checked (a live hash list that does
  * not name it yet) rests this long: the list is fetched again meanwhile. */
 #define UNVERIFIED_RETRY_US (1 * G_USEC_PER_SEC)
+/* A struggling player (its downlink barely carries the rendition) asks at
+ * most this many peers that answer "absent" for a segment it waits for:
+ * its peers struggle too and refuse uploads, and asking them one after
+ * the other took the time its HTTP fetch needed (abr-switch: 13 asks in
+ * 1.9 s, then HTTP with 0.45 s left and a stall). */
+#define STRUGGLING_MAX_ABSENTS 2
 
 typedef enum {
   JOB_NEW,
@@ -78,6 +84,7 @@ struct _Job
   GBytes *partial;
   guint token;
   gboolean peers_tried;
+  guint absents;                /* peers that answered "absent" to it */
 };
 
 struct _P2pScheduler
@@ -103,6 +110,7 @@ struct _P2pScheduler
 };
 
 static void decide (P2pScheduler * s, Job * job);
+static gboolean prefetch_allowed (P2pScheduler * s);
 static void reschedule (P2pScheduler * s);
 static void try_prefetch (P2pScheduler * s);
 
@@ -416,6 +424,13 @@ decide (P2pScheduler * s, Job * job)
 
   if (job->state != JOB_NEW && job->state != JOB_WAITING)
     return;
+  /* a prefetch decided again (its peer failed) meets the prefetch rules
+   * again: the player may have switched rendition, or be struggling */
+  if (job->consumers->len == 0 && !prefetch_allowed (s)) {
+    job_unlink (s, job);
+    job_free (job);
+    return;
+  }
   deadline = job->consumers->len ? job->deadline : NO_DEADLINE;
 
   cands = g_array_new (FALSE, FALSE, sizeof (P2pSchedCandidate));
@@ -426,7 +441,9 @@ decide (P2pScheduler * s, Job * job)
     if (!peer_usable (s, rec)
         || !s->ops.peer_has (rec->handle, job->id, s->user_data))
       continue;
-    if (rec->job || rec->busy_until > t || is_refused (job, rec, t)) {
+    if (rec->job || rec->busy_until > t || is_refused (job, rec, t)
+        || (job->absents >= STRUGGLING_MAX_ABSENTS && job->consumers->len
+            && p2p_scheduler_struggling (s))) {
       holder_busy = TRUE;
       continue;
     }
@@ -840,10 +857,12 @@ p2p_scheduler_peer_done (P2pScheduler * s, gpointer peer, gint64 segment_id,
       p2p_peer_stats_add_strike (&rec->stats, t);
     /* absent: it holds it but is busy uploading (or lost it), for every
      * job a little while; failed or unverifiable: not for this segment */
-    if (data || strike)
+    if (data || strike) {
       refuse (job, rec, NO_DEADLINE);
-    else
+    } else {
       rec->busy_until = t + ABSENT_RETRY_US;
+      job->absents++;
+    }
     /* what it holds cannot be checked yet: not asked again (a prefetch
      * would, at once) before the checks may know more */
     if (verdict == P2P_SCHED_CHECK_UNVERIFIED)
@@ -1021,6 +1040,20 @@ reschedule (P2pScheduler * s)
 
 /* Segments just ahead of the playhead that peers hold come into the cache
  * before the player asks, the rarest first. */
+static gboolean
+prefetch_allowed (P2pScheduler * s)
+{
+  if (!s->prefetch || s->model->last_id < 0)
+    return FALSE;
+  /* the renditions of a stream share the model: after an ABR switch the
+   * swarm the player left would fetch segments nobody plays, on the very
+   * downlink that made it switch (ids are the same across renditions) */
+  if (s->own_last_id != s->model->last_id)
+    return FALSE;
+  /* a player whose downlink barely carries its rendition needs all of it */
+  return !p2p_scheduler_struggling (s);
+}
+
 static void
 try_prefetch (P2pScheduler * s)
 {
@@ -1033,15 +1066,7 @@ try_prefetch (P2pScheduler * s)
   guint holders[PREFETCH_AHEAD];
   gboolean done[PREFETCH_AHEAD] = { FALSE, };
 
-  if (!s->prefetch || s->model->last_id < 0)
-    return;
-  /* the renditions of a stream share the model: after an ABR switch the
-   * swarm the player left would fetch segments nobody plays, on the very
-   * downlink that made it switch (ids are the same across renditions) */
-  if (s->own_last_id != s->model->last_id)
-    return;
-  /* a player whose downlink barely carries its rendition needs all of it */
-  if (p2p_scheduler_struggling (s))
+  if (!prefetch_allowed (s))
     return;
   g_hash_table_iter_init (&it, s->jobs);
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) & job))

@@ -1092,6 +1092,74 @@ test_struggling_player_no_prefetch (void)
   peer_free (b);
 }
 
+/* A struggling player: a prefetch whose peer failed is not decided again
+ * (abr-switch: one was re-asked of peer after peer for 9 s), and a segment
+ * it waits for goes to HTTP after STRUGGLING_MAX_ABSENTS peers said
+ * "absent" instead of asking the rest of them one by one. */
+static void
+test_struggling_stops_asking (void)
+{
+  Env env;
+  P2pPlaybackModel model;
+  FakePeer *p[4];
+  Consumer c = { &env, };
+  guint asked = 0;
+
+  p2p_playback_model_init (&model);
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_set_playback_model (env.s, &model);
+  p2p_scheduler_set_bandwidth (env.s, 350000);
+  p2p_scheduler_set_prefetch (env.s, TRUE);
+  for (guint i = 0; i < 4; i++) {
+    gchar *name = g_strdup_printf ("-PM0203-%c%c%c%c%c%c%c%c%c%c%c%c",
+        'A' + i, 'A' + i, 'A' + i, 'A' + i, 'A' + i, 'A' + i, 'A' + i,
+        'A' + i, 'A' + i, 'A' + i, 'A' + i, 'A' + i);
+
+    p[i] = peer_new (name);
+    g_free (name);
+    p2p_scheduler_add_peer (env.s, p[i], p[i]->name);
+    peer_hold (p[i], 11);
+  }
+  fill_buffer (&env, 8, 10, 2.0);
+  p2p_scheduler_peer_announced (env.s, p[0]);
+  for (guint i = 0; i < 4; i++)
+    asked += p[i]->requested == 11;
+  g_assert_cmpuint (asked, >=, 1);
+  /* the downlink drops: two fragments at 300 kbit/s */
+  p2p_playback_model_fragment_done (&model, 90000, 2400 * MS);
+  p2p_playback_model_fragment_done (&model, 90000, 2400 * MS);
+  g_assert_true (p2p_scheduler_struggling (env.s));
+  for (guint i = 0; i < 4; i++)
+    if (p[i]->requested == 11) {
+      p[i]->requested = -1;
+      p2p_scheduler_peer_done (env.s, p[i], 11, NULL, FALSE);
+    }
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (p[i]->requested, ==, -1);
+
+  /* then asked for it: two peers say "absent", the other two are not
+   * asked */
+  p2p_scheduler_fetch (env.s, 11, 2.0, -1, &c);
+  for (guint k = 0; k < 2; k++) {
+    for (guint i = 0; i < 4; i++)
+      if (p[i]->requested == 11) {
+        p[i]->requested = -1;
+        p2p_scheduler_peer_done (env.s, p[i], 11, NULL, FALSE);
+        break;
+      }
+  }
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (p[i]->requested, ==, -1);
+  advance (&env, 3 * G_USEC_PER_SEC);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (p[i]->requested, ==, -1);
+  g_assert_cmpuint (c.http, ==, 1);
+  consumer_clear (&c);
+  env_clear (&env);
+  for (guint i = 0; i < 4; i++)
+    peer_free (p[i]);
+}
+
 /* Prefetch: the rarest of the next segments first, into the cache, and no
  * more downloads than allowed. */
 static void
@@ -1324,6 +1392,8 @@ main (int argc, char **argv)
       test_no_prefetch_after_switch);
   g_test_add_func ("/scheduler/struggling-player-no-prefetch",
       test_struggling_player_no_prefetch);
+  g_test_add_func ("/scheduler/struggling-stops-asking",
+      test_struggling_stops_asking);
   g_test_add_func ("/scheduler/prefetch-rarest-first",
       test_prefetch_rarest_first);
   g_test_add_func ("/scheduler/playback-model", test_playback_model);
