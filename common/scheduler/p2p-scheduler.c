@@ -28,6 +28,10 @@ P2P_LOG_CATEGORY (p2p_scheduler_log, "p2pcdn-scheduler", "segment jobs: peer or 
 #define PREFETCH_AHEAD 3
 #define PREFETCH_MAX_DOWNLOADS 2
 #define PREFETCH_MIN_HOLDERS 2
+/* Nor while the player's buffer is this low: what it asks for next needs
+ * all of the downlink (abr-switch: prefetches ran beside the one fetch a
+ * starving player waited for, which took 7 s at 300 kbit/s). */
+#define PREFETCH_MIN_BUFFER_US (2 * G_USEC_PER_SEC)
 /* Size assumed for a segment of unknown size before any was seen. */
 #define DEFAULT_SEGMENT_SIZE (256 * 1024)
 /* A job nobody waits for has no deadline. */
@@ -1049,6 +1053,9 @@ prefetch_allowed (P2pScheduler * s)
    * swarm the player left would fetch segments nobody plays, on the very
    * downlink that made it switch (ids are the same across renditions) */
   if (s->own_last_id != s->model->last_id)
+    return FALSE;
+  if (p2p_playback_model_buffer_us (s->model, now (s)) <
+      PREFETCH_MIN_BUFFER_US)
     return FALSE;
   /* a player whose downlink barely carries its rendition needs all of it */
   return !p2p_scheduler_struggling (s);

@@ -1160,6 +1160,35 @@ test_struggling_stops_asking (void)
     peer_free (p[i]);
 }
 
+/* No prefetch while the player's buffer runs low: the segment it asks for
+ * next needs the whole downlink. */
+static void
+test_low_buffer_no_prefetch (void)
+{
+  Env env;
+  FakePeer *a = peer_new ("-PM0203-AAAAAAAAAAAA");
+  FakePeer *b = peer_new ("-PM0203-BBBBBBBBBBBB");
+
+  env_init (&env, "-PM0203-SELF00000000");
+  p2p_scheduler_set_prefetch (env.s, TRUE);
+  p2p_scheduler_add_peer (env.s, a, a->name);
+  p2p_scheduler_add_peer (env.s, b, b->name);
+  fill_buffer (&env, 8, 10, 2.0);       /* 6 s */
+  advance (&env, 5 * G_USEC_PER_SEC);   /* 1 s left */
+  peer_hold (a, 11);
+  peer_hold (b, 11);
+  peer_hold (a, 12);
+  peer_hold (b, 12);
+  p2p_scheduler_peer_announced (env.s, a);
+  g_assert_cmpint (a->requested + b->requested, ==, -2);
+  /* 11 came (from the cache): 3 s ahead again, 12 is prefetched */
+  p2p_scheduler_served (env.s, 11, 2.0);
+  g_assert_true (a->requested == 12 || b->requested == 12);
+  env_clear (&env);
+  peer_free (a);
+  peer_free (b);
+}
+
 /* Prefetch: the rarest of the next segments first, into the cache, and no
  * more downloads than allowed. */
 static void
@@ -1394,6 +1423,8 @@ main (int argc, char **argv)
       test_struggling_player_no_prefetch);
   g_test_add_func ("/scheduler/struggling-stops-asking",
       test_struggling_stops_asking);
+  g_test_add_func ("/scheduler/low-buffer-no-prefetch",
+      test_low_buffer_no_prefetch);
   g_test_add_func ("/scheduler/prefetch-rarest-first",
       test_prefetch_rarest_first);
   g_test_add_func ("/scheduler/playback-model", test_playback_model);
