@@ -1019,6 +1019,7 @@ on_tracker_answer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
 {
   P2pSwarm *swarm = user_data;
   gchar *key;
+  gpointer stored_key;
   PendingOffer *o;
   GError *error = NULL;
 
@@ -1027,13 +1028,15 @@ on_tracker_answer (P2pTrackerClient * tracker, const P2pTrackerId * info_hash,
     return;
   }
   key = p2p_tracker_id_to_hex (offer_id);
-  o = g_hash_table_lookup (swarm->offers, key);
-  if (!o) {
+  /* the table's own copy of the key goes with the entry (a steal alone
+   * leaked it, once per answered offer) */
+  if (!g_hash_table_steal_extended (swarm->offers, key, &stored_key,
+          (gpointer *) & o)) {
     GST_DEBUG ("swarm %s: answer to unknown offer %s", swarm->info_hash, key);
     g_free (key);
     return;
   }
-  g_hash_table_steal (swarm->offers, key);
+  g_free (stored_key);
   g_free (key);
   if (o->expiry) {
     g_source_destroy (o->expiry);

@@ -39,6 +39,18 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
     g_ptr_array_add (candidates, "candidate:1 1 UDP 1 127.0.0.1 9 typ host");
     p2p_webrtc_sdp_add_candidates (msg, 0, candidates);
     g_assert_cmpuint (p2p_webrtc_sdp_count_candidates (msg, 0), >, 0);
+    /* relay-only's filter on any description: only relay lines stay */
+    (void) p2p_webrtc_sdp_keep_relay_candidates (msg);
+    for (guint m = 0; m < gst_sdp_message_medias_len (msg); m++) {
+      const GstSDPMedia *media = gst_sdp_message_get_media (msg, m);
+
+      for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++) {
+        const GstSDPAttribute *attr = gst_sdp_media_get_attribute (media, i);
+
+        if (g_strcmp0 (attr->key, "candidate") == 0)
+          g_assert_true (p2p_webrtc_sdp_candidate_is_relay (attr->value));
+      }
+    }
     out = gst_sdp_message_as_text (msg);
     g_free (out);
     gst_sdp_message_free (msg);
