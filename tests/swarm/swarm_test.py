@@ -905,6 +905,77 @@ def scenario_origin_errors(sw):
     return ok
 
 
+# link-down: when player 1's link goes down (seconds after the first
+# player started) and for how long.
+LINK_DOWN_AT_S = 10
+LINK_DOWN_S = 5
+
+
+def scenario_link_down(sw):
+    """Live: three players share a stream; the first one's link goes down
+    for LINK_DOWN_S seconds mid-run, and so does a souphttpsrc player's at
+    the same time.  The other two lose their best peer and must not stall
+    (the deadline hands its segments over to HTTP) and reach EOS; the cut
+    player must not crash and ends as the cut souphttpsrc player does (EOS
+    once its link is back, if that one reaches it); nobody prints a
+    CRITICAL.  Stalls are reported for all four."""
+    sw.url = "p2phls+http://%s:8080/live/hls/master.m3u8" % sw.net.hub_ip
+    errs = [stderr_file(sw, "player%d" % (i + 1)) for i in range(4)]
+    players = []
+    start = time.time()
+    for i in range(3):
+        players.append(sw.player(i, "--sync", "--linger", "3",
+                                 stderr=errs[i]))
+        time.sleep(1.5)
+    # souphttpsrc: the plain URL
+    players.append(sw.player(3, "--sync", "--no-p2p", stderr=errs[3],
+                             url=sw.url.replace("p2phls+", "")))
+    time.sleep(max(0.0, LINK_DOWN_AT_S - (time.time() - start)))
+    for i in (0, 3):
+        sw.net.set_link(i, False)
+    down = time.time()
+    time.sleep(LINK_DOWN_S)
+    for i in (0, 3):
+        sw.net.set_link(i, True)
+    print("links of player1 and player4 down from %.1f s to %.1f s" % (
+        down - start, time.time() - start))
+    reps = [report(p, 120) for p in players]
+    codes = [p.returncode for p in players]
+    ok = True
+    for i, (rep, what) in enumerate(zip(reps, ("cut", "peer of the cut",
+                                               "peer of the cut",
+                                               "souphttpsrc, cut"))):
+        s = rep.get("stats", {})
+        print("%-8s %-16s exit %d eos=%-5s %.1f s, video %d B | stalls %d "
+              "(%.1f s) | p2p %d B, http %d B, upload %d B | error %s" % (
+                  rep["name"], what, codes[i], rep["eos"], rep["seconds"],
+                  rep["video_bytes"], rep.get("stalls", 0),
+                  rep.get("stalled_s", 0.0),
+                  s.get("p2p-bytes", 0), s.get("http-bytes", 0),
+                  s.get("upload-bytes", 0), rep["error"]))
+        if codes[i] not in (0, 1):
+            print("FAIL: %s exited with %d" % (rep["name"], codes[i]))
+            ok = False
+    for f in errs:
+        lines = criticals(f)
+        if lines:
+            print("FAIL: %s: %s" % (f.name, "\n  ".join(lines[:5])))
+            ok = False
+    for rep in reps[1:3]:
+        if not rep["eos"]:
+            print("FAIL: %s did not reach EOS: %s" % (rep["name"],
+                                                      rep["error"]))
+            ok = False
+    if reps[3]["eos"] and not reps[0]["eos"]:
+        print("FAIL: the cut player did not reach EOS, the cut souphttpsrc "
+              "player did")
+        ok = False
+    if sum(r.get("stats", {}).get("upload-bytes", 0) for r in reps) == 0:
+        print("FAIL: nobody shared: nothing shown")
+        ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -929,7 +1000,7 @@ def main():
                                            "http-headers", "bad-peers",
                                            "abusive-peers", "lazy-peers",
                                            "gateway-ffmpeg", "tracker-restart",
-                                           "origin-errors"],
+                                           "origin-errors", "link-down"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
@@ -968,6 +1039,7 @@ def main():
             "bad-peers": 3 + len(BAD_MODES),
             "abusive-peers": 3 + len(modes), "lazy-peers": 3 + len(modes)}
     n_ns["origin-errors"] = 4
+    n_ns["link-down"] = 4
     sw = Swarm(args, n_ns.get(args.scenario, 3))
     if args.scenario == "origin-errors":
         sw.origin_args = ["--faults-wait"] + [
@@ -995,6 +1067,8 @@ def main():
             ok = scenario_tracker_restart(sw)
         elif args.scenario == "origin-errors":
             ok = scenario_origin_errors(sw)
+        elif args.scenario == "link-down":
+            ok = scenario_link_down(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:
