@@ -14,7 +14,9 @@
 # player joins: it must take bytes from the first player's cache.
 #
 #   sudo nice python3 tests/bench/flood_memory_bench.py --build BUILD \
-#       [--minutes 10] [--json OUT.json]
+#       [--minutes 10] [--modes b-flood,stop-reading] [--json OUT.json]
+#
+# --modes '' is the same run without abusers, to compare.
 #
 # Needs root (network namespaces, see tests/swarm/netns.py).  Exit codes:
 # 0 the cache still served the honest player, 1 it did not, 77 skip.
@@ -68,6 +70,9 @@ def main():
     ap.add_argument("--period", type=int, default=30,
                     help="seconds between new abusive peers")
     ap.add_argument("--cache-size", type=int, default=4 * 1024 * 1024)
+    ap.add_argument("--modes", default="b-flood,stop-reading",
+                    help="p2pcdn-bad-peer modes, one new peer each per "
+                    "period ('' for none, to compare)")
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     if os.geteuid() != 0 or not shutil.which("ip"):
@@ -87,10 +92,12 @@ def main():
                GST_REGISTRY=os.path.join(tmp, "registry.bin"),
                GST_REGISTRY_FORK="no")
     env.pop("G_MESSAGES_DEBUG", None)
-    net = Net(4)                # player, b-flood, stop-reading, honest
+    modes = [m for m in args.modes.split(",") if m]
+    net = Net(4)                # the player, 2 abusers, the honest player
     procs = Procs()
     duration = args.minutes * 60
     result = {"minutes": args.minutes, "period_s": args.period,
+              "modes": args.modes,
               "cache_size": args.cache_size, "rss_kib": [], "floods": []}
     ok = False
     try:
@@ -108,12 +115,13 @@ def main():
         tracker_url = "ws://%s:8000" % net.hub_ip
         master = "http://%s:8080/live/hls/master.m3u8" % net.hub_ip
 
-        def player(i, name, timeout, extra_env=None):
+        def player(i, name, timeout, extra_env=None, out=subprocess.PIPE,
+                   extra=()):
             return procs.start(net.players[i], [
                 os.path.join(b, "tools", "play", "p2pcdn-play"), "--sync",
                 "--name", name, "--trackers", tracker_url,
-                "--connection-speed", "100000", "--timeout", str(timeout),
-                "p2phls+" + master], stdout=subprocess.PIPE, text=True,
+                "--connection-speed", "100000", "--timeout", str(timeout)] +
+                list(extra) + ["p2phls+" + master], stdout=out, text=True,
                 stderr=subprocess.DEVNULL, env=dict(env, **(extra_env or {})))
 
         def bad_peer(i, mode):
@@ -125,8 +133,12 @@ def main():
             wait_line(p, "p2pcdn-bad-peer ready", timeout=30)
             return p
 
+        # its samples (one a second, with the stall count) go to a file: a
+        # pipe nobody reads would fill and block it
+        subject_out = open(os.path.join(tmp, "subject.out"), "w+")
         subject = player(0, "subject", int(duration) + 300,
-                         {"P2PCDN_CACHE_SIZE": str(args.cache_size)})
+                         {"P2PCDN_CACHE_SIZE": str(args.cache_size)},
+                         out=subject_out, extra=["--progress"])
         # the abusers ask for what the player announces
         time.sleep(8)
         start = time.time()
@@ -143,8 +155,8 @@ def main():
                     rep = end_bad_peer(p)
                     if rep.get("mode") == "b-flood":
                         result["floods"].append(rep.get("requests_sent", 0))
-                abusers = [bad_peer(1, "b-flood"),
-                           bad_peer(2, "stop-reading")]
+                abusers = [bad_peer(1 + k, mode) for k, mode in
+                           enumerate(modes)]
                 next_period += args.period
             if now >= next_sample:
                 kib = rss_kib(subject.pid)
@@ -160,8 +172,19 @@ def main():
         honest = player(3, "honest", 30)
         honest_rep = parse_report(honest, honest.communicate(timeout=60)[0])
         subject.send_signal(signal.SIGTERM)
-        subject_rep = parse_report(subject,
-                                   subject.communicate(timeout=30)[0])
+        subject.wait(timeout=30)
+        subject_out.seek(0)
+        text = subject_out.read()
+        subject_rep = parse_report(subject, text)
+        # stalls in each minute of the abuse
+        per_min = {}
+        for line in text.splitlines():
+            if line.startswith('{"sample"'):
+                smp = json.loads(line)["sample"]
+                minute = int((smp["t"] - 8) // 60)
+                per_min[minute] = smp["stalls"]
+        result["stalls_by_minute"] = [per_min.get(m, 0) - per_min.get(m - 1, 0)
+                                      for m in sorted(per_min)]
         hs = honest_rep.get("stats", {})
         ss = subject_rep.get("stats", {})
         result["honest"] = {k: hs.get(k, 0) for k in (
@@ -175,12 +198,15 @@ def main():
         series = [kib for _, kib in result["rss_kib"]]
         print("RSS KiB: start %d, min %d, max %d, end %d (%d samples)" % (
             series[0], min(series), max(series), series[-1], len(series)))
-        print("b-flood peers: %d, requests sent %d" % (
-            len(result["floods"]), sum(result["floods"])))
+        print("abusive peers: %s every %d s; b-flood peers %d, requests "
+              "sent %d" % (args.modes or "none", args.period,
+                           len(result["floods"]), sum(result["floods"])))
         print("player: %s" % json.dumps(result["subject"]))
+        print("player's stalls in each minute: %s" %
+              result["stalls_by_minute"])
         print("honest player (30 s at the end): %s" %
               json.dumps(result["honest"]))
-        ok = hs.get("p2p-bytes", 0) > 0
+        ok = hs.get("p2p-bytes", 0) > 0 and len(series) >= duration / SAMPLE_S
         if not ok:
             print("FAIL: the honest player took nothing from the player's "
                   "cache")

@@ -966,6 +966,10 @@ def scenario_link_down(sw):
             print("FAIL: %s did not reach EOS: %s" % (rep["name"],
                                                       rep["error"]))
             ok = False
+        if rep.get("stalls", 0):
+            print("FAIL: %s stalled when its peer's link went down"
+                  % rep["name"])
+            ok = False
     if reps[3]["eos"] and not reps[0]["eos"]:
         print("FAIL: the cut player did not reach EOS, the cut souphttpsrc "
               "player did")
