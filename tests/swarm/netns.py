@@ -83,6 +83,12 @@ class Net:
         veth end, whose egress is the player's ingress."""
         self._tc(self.hub, "vh%d" % i, rate)
 
+    def set_link(self, i, up):
+        """Takes player i's link down (routes gone, sends fail at once)
+        or brings it back."""
+        self._ip("link", "set", "vp%d" % i, "up" if up else "down",
+                 ns=self.players[i])
+
     def teardown(self):
         for ns in reversed(self.created):
             kill_namespace_pids(ns)

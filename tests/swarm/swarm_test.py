@@ -94,6 +94,7 @@ class Swarm:
             # peers' bytes are taken only when they match the origin's list
             env["P2PCDN_SEGMENT_HASHES"] = "segments-sha256.json"
         self.env = env
+        self.origin_args = []
 
     def start_tracker(self, port):
         tracker = self.procs.start(self.net.hub, [
@@ -116,9 +117,10 @@ class Swarm:
         origin = self.procs.start(self.net.hub, [
             os.path.join(b, "tools", "origin", "p2pcdn-origin"), "--content",
             self.args.content, "--bind", self.net.hub_ip, "--port", "8080",
-            "--log", self.log], stdout=subprocess.PIPE, text=True,
-            env=self.env)
+            "--log", self.log] + self.origin_args, stdout=subprocess.PIPE,
+            text=True, env=self.env)
         wait_line(origin, "p2pcdn-origin listening")
+        self.origin = origin
         self.start_main_tracker()
         self.url = "p2phls+http://%s:8080/hls/vod/master.m3u8" % self.net.hub_ip
         if self.args.stream == "dash":
@@ -155,12 +157,12 @@ class Swarm:
         self.tracker.kill()
         self.tracker.wait()
 
-    def player(self, i, *extra, env=None, stderr=None):
+    def player(self, i, *extra, env=None, stderr=None, url=None):
         argv = [os.path.join(self.args.build, "tools", "play", "p2pcdn-play"),
                 "--name", "player%d" % (i + 1), "--trackers", self.tracker_url,
                 "--connection-speed", "100000", "--timeout", "90",
                 "--player", self.player_element(i)]
-        argv += list(extra) + [self.url]
+        argv += list(extra) + [url or self.url]
         # e.g. "gdb -batch -ex run -ex bt --args" to debug a player
         wrapper = os.environ.get("P2PCDN_PLAYER_WRAPPER")
         if wrapper:
@@ -881,6 +883,181 @@ def scenario_relay_only(sw):
     return ok
 
 
+# The origin's faults in origin-errors, armed once the seeder holds the
+# stream, for a few seconds while the players start: one segment is cut
+# mid-body (each resume too, at half of what it asked), the next answers
+# 503.
+ORIGIN_FAULT_S = 6
+ORIGIN_FAULTS = ["reset:/*hls/vod/v*/seg001.ts:%d" % ORIGIN_FAULT_S,
+                 "503:/*hls/vod/v*/seg002.ts:%d" % ORIGIN_FAULT_S]
+
+
+def stderr_file(sw, name):
+    return open(os.path.join(sw.tmp, name + ".stderr"), "w+")
+
+
+def criticals(f):
+    """GLib-CRITICAL and GStreamer CRITICAL lines a process printed."""
+    f.seek(0)
+    return [line.rstrip() for line in f if "CRITICAL" in line]
+
+
+def scenario_origin_errors(sw):
+    """The origin fails segments while players start (ORIGIN_FAULTS): a
+    player whose peer holds them plays to EOS with the HTTP-only output; a
+    player in a swarm where nobody holds them ends exactly as souphttpsrc
+    does under the same faults (same EOS or error, same output: hlsdemux
+    skips a fragment that keeps failing, a cut body is resumed with Range);
+    playback goes on after the origin recovers; nobody prints a
+    CRITICAL."""
+    refs, _, _ = baseline(sw)
+    base = refs[sw.player_element(0)]
+    seeder = sw.player(0, "--linger", "60")
+    first = report_line_when_done(seeder)
+    if not first["eos"]:
+        print("FAIL: seeder did not play: %s" % first["error"])
+        return False
+    origin = "http://%s:8080" % sw.net.hub_ip
+    # a swarm of its own (another master URL): no peer holds a thing
+    alone = "p2phls+%s/redirect/0/hls/vod/master.m3u8" % origin
+    soup = "%s/redirect/1/hls/vod/master.m3u8" % origin
+    sw.origin.send_signal(signal.SIGUSR1)
+    armed = time.time()
+    errs = [stderr_file(sw, "player%d" % i) for i in (2, 3, 4)]
+    players = [sw.player(1, "--sync", stderr=errs[0]),
+               sw.player(2, "--sync", url=alone, stderr=errs[1]),
+               sw.player(3, "--sync", "--no-p2p", url=soup, stderr=errs[2])]
+    reps = [report(p, 120) for p in players]
+    print("faults armed for %d s; players done %.1f s later" % (
+        ORIGIN_FAULT_S, time.time() - armed))
+    time.sleep(0.5)
+    faulted = {}
+    for e in read_log(sw.log):
+        kind = "503" if e["status"] == 503 else "cut" if not e["finished"] \
+            else None
+        if kind:
+            key = (e.get("remote_host"), kind)
+            faulted[key] = faulted.get(key, 0) + 1
+    ok = True
+    for i, (rep, what) in enumerate(zip(reps, (
+            "peer holds the segments", "no peer holds them",
+            "souphttpsrc")), start=1):
+        s = rep.get("stats", {})
+        print("%-8s %-24s eos=%-5s %.1f s, stalls %d, cut %d, 503 %d, "
+              "p2p %d B, video %d B, error %s" % (
+                  rep["name"], what, rep["eos"], rep["seconds"],
+                  rep.get("stalls", 0),
+                  faulted.get((sw.net.ips[i], "cut"), 0),
+                  faulted.get((sw.net.ips[i], "503"), 0),
+                  s.get("p2p-bytes", 0), rep["video_bytes"], rep["error"]))
+    print("HTTP-only without faults: video %d B" % base["video_bytes"])
+    if os.environ.get("P2PCDN_SWARM_VERBOSE"):
+        for e in read_log(sw.log):
+            if e["path"].endswith(("seg001.ts", "seg002.ts", "seg003.ts")):
+                print(e.get("remote_host"), e["path"], e["range"],
+                      e["status"], e["bytes_sent"], e["finished"])
+    for f in errs:
+        lines = criticals(f)
+        if lines:
+            print("FAIL: %s: %s" % (f.name, "\n  ".join(lines[:5])))
+            ok = False
+    ok = played_like(reps[0], base) and ok
+    alone_rep, soup_rep = reps[1], reps[2]
+    for kind in ("cut", "503"):
+        if faulted.get((sw.net.ips[3], kind), 0) == 0:
+            print("FAIL: souphttpsrc met no %s: nothing shown" % kind)
+            ok = False
+    if (alone_rep["eos"], alone_rep["video_sha256"],
+            alone_rep["audio_sha256"]) != (soup_rep["eos"],
+                                           soup_rep["video_sha256"],
+                                           soup_rep["audio_sha256"]):
+        print("FAIL: without a peer, the player did not end as souphttpsrc "
+              "did")
+        ok = False
+    if bool(alone_rep["error"]) != bool(soup_rep["error"]) or (
+            alone_rep["error"] and alone_rep["error"].split(": ", 1)[1] !=
+            soup_rep["error"].split(": ", 1)[1]):
+        print("FAIL: errors differ: %r, souphttpsrc %r" % (
+            alone_rep["error"], soup_rep["error"]))
+        ok = False
+    return ok
+
+
+# link-down: when player 1's link goes down (seconds after the first
+# player started) and for how long.
+LINK_DOWN_AT_S = 10
+LINK_DOWN_S = 5
+
+
+def scenario_link_down(sw):
+    """Live: three players share a stream; the first one's link goes down
+    for LINK_DOWN_S seconds mid-run, and so does a souphttpsrc player's at
+    the same time.  The other two lose their best peer and must not stall
+    (the deadline hands its segments over to HTTP) and reach EOS; the cut
+    player must not crash and ends as the cut souphttpsrc player does (EOS
+    once its link is back, if that one reaches it); nobody prints a
+    CRITICAL.  Stalls are reported for all four."""
+    sw.url = "p2phls+http://%s:8080/live/hls/master.m3u8" % sw.net.hub_ip
+    errs = [stderr_file(sw, "player%d" % (i + 1)) for i in range(4)]
+    players = []
+    start = time.time()
+    for i in range(3):
+        players.append(sw.player(i, "--sync", "--linger", "3",
+                                 stderr=errs[i]))
+        time.sleep(1.5)
+    # souphttpsrc: the plain URL
+    players.append(sw.player(3, "--sync", "--no-p2p", stderr=errs[3],
+                             url=sw.url.replace("p2phls+", "")))
+    time.sleep(max(0.0, LINK_DOWN_AT_S - (time.time() - start)))
+    for i in (0, 3):
+        sw.net.set_link(i, False)
+    down = time.time()
+    time.sleep(LINK_DOWN_S)
+    for i in (0, 3):
+        sw.net.set_link(i, True)
+    print("links of player1 and player4 down from %.1f s to %.1f s" % (
+        down - start, time.time() - start))
+    reps = [report(p, 120) for p in players]
+    codes = [p.returncode for p in players]
+    ok = True
+    for i, (rep, what) in enumerate(zip(reps, ("cut", "peer of the cut",
+                                               "peer of the cut",
+                                               "souphttpsrc, cut"))):
+        s = rep.get("stats", {})
+        print("%-8s %-16s exit %d eos=%-5s %.1f s, video %d B | stalls %d "
+              "(%.1f s) | p2p %d B, http %d B, upload %d B | error %s" % (
+                  rep["name"], what, codes[i], rep["eos"], rep["seconds"],
+                  rep["video_bytes"], rep.get("stalls", 0),
+                  rep.get("stalled_s", 0.0),
+                  s.get("p2p-bytes", 0), s.get("http-bytes", 0),
+                  s.get("upload-bytes", 0), rep["error"]))
+        if codes[i] not in (0, 1):
+            print("FAIL: %s exited with %d" % (rep["name"], codes[i]))
+            ok = False
+    for f in errs:
+        lines = criticals(f)
+        if lines:
+            print("FAIL: %s: %s" % (f.name, "\n  ".join(lines[:5])))
+            ok = False
+    for rep in reps[1:3]:
+        if not rep["eos"]:
+            print("FAIL: %s did not reach EOS: %s" % (rep["name"],
+                                                      rep["error"]))
+            ok = False
+        if rep.get("stalls", 0):
+            print("FAIL: %s stalled when its peer's link went down"
+                  % rep["name"])
+            ok = False
+    if reps[3]["eos"] and not reps[0]["eos"]:
+        print("FAIL: the cut player did not reach EOS, the cut souphttpsrc "
+              "player did")
+        ok = False
+    if sum(r.get("stats", {}).get("upload-bytes", 0) for r in reps) == 0:
+        print("FAIL: nobody shared: nothing shown")
+        ok = False
+    return ok
+
+
 def report_line_when_done(proc, timeout=60):
     """Reads the report a lingering player prints at its end."""
     end = time.time() + timeout
@@ -905,7 +1082,8 @@ def main():
                                            "http-headers", "bad-peers",
                                            "abusive-peers", "lazy-peers",
                                            "gateway-ffmpeg", "tracker-restart",
-                                           "relay-only"],
+                                           "relay-only", "origin-errors",
+                                           "link-down"],
                     default="three-players")
     ap.add_argument("--tracker", choices=["ours", "bittorrent-tracker"],
                     default="ours")
@@ -948,7 +1126,12 @@ def main():
             "relay-only": 2,
             "bad-peers": 3 + len(BAD_MODES),
             "abusive-peers": 3 + len(modes), "lazy-peers": 3 + len(modes)}
+    n_ns["origin-errors"] = 4
+    n_ns["link-down"] = 4
     sw = Swarm(args, n_ns.get(args.scenario, 3))
+    if args.scenario == "origin-errors":
+        sw.origin_args = ["--faults-wait"] + [
+            a for f in ORIGIN_FAULTS for a in ("--fault", f)]
     try:
         if args.scenario == "relay-only":
             sw.tracker_log = os.path.join(sw.tmp, "tracker.stderr")
@@ -974,6 +1157,10 @@ def main():
             ok = scenario_tracker_restart(sw)
         elif args.scenario == "relay-only":
             ok = scenario_relay_only(sw)
+        elif args.scenario == "origin-errors":
+            ok = scenario_origin_errors(sw)
+        elif args.scenario == "link-down":
+            ok = scenario_link_down(sw)
         else:
             ok = scenario_peer_leaves(sw)
     finally:

@@ -5,6 +5,7 @@
 
 #include "p2p-origin.h"
 #include "p2p-origin-live.h"
+#include "p2p-origin-faults.h"
 
 #include <stdio.h>
 
@@ -35,6 +36,7 @@ struct _P2pOrigin
   gint64 epoch_unix_s;          /* live stream start, whole seconds */
   gint64 epoch_monotonic_us;    /* the same instant on the monotonic clock */
   gint live_segments;           /* atomic */
+  P2pOriginFaults *faults;      /* locks itself */
 
   GMutex lock;
   GPtrArray *log;               /* shared P2pOriginRequest*, see p2p-origin.c */
@@ -52,5 +54,7 @@ void p2p_origin_route (P2pOrigin * origin, SoupServerMessage * msg,
 
 void p2p_origin_request_clear (P2pOriginRequest * req);
 SoupMessageHeaders *p2p_origin_headers_copy (SoupMessageHeaders * src);
+void p2p_origin_log_cut (P2pOrigin * origin, SoupServerMessage * msg,
+    guint64 bytes_sent);
 
 G_END_DECLS

@@ -429,6 +429,17 @@ p2p_origin_route (P2pOrigin * origin, SoupServerMessage * msg,
     soup_message_headers_replace (resp, "Allow", "GET, HEAD, OPTIONS");
     p2p_origin_respond_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
   } else {
+    guint fault = p2p_origin_faults_match (origin->faults, path);
+    gssize cut;
+
+    if (fault >= 400) {
+      p2p_origin_respond_status (msg, fault);
+      return;
+    }
     route_path (origin, msg, path, honour_range);
+    /* a /slow/ or /hang answer is not written yet: it goes out whole */
+    if (fault == P2P_ORIGIN_FAULT_RESET
+        && (cut = p2p_origin_faults_cut (msg)) >= 0)
+      p2p_origin_log_cut (origin, msg, cut);
   }
 }

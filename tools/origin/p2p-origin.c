@@ -92,6 +92,20 @@ p2p_origin_finish_entry (P2pOrigin * origin, SoupServerMessage * msg,
   g_mutex_unlock (&origin->lock);
 }
 
+/* A response cut by a fault (p2p_origin_faults_cut): its connection was
+ * taken from the server, which will not say when it ends. */
+void
+p2p_origin_log_cut (P2pOrigin * origin, SoupServerMessage * msg,
+    guint64 bytes_sent)
+{
+  P2pOriginRequest *req = g_object_get_data (G_OBJECT (msg), ENTRY_KEY);
+
+  g_mutex_lock (&origin->lock);
+  req->bytes_sent = bytes_sent;
+  g_mutex_unlock (&origin->lock);
+  p2p_origin_finish_entry (origin, msg, FALSE);
+}
+
 static void
 on_request_finished (SoupServer * server, SoupServerMessage * msg,
     P2pOrigin * origin)
@@ -294,6 +308,7 @@ p2p_origin_new_full (const gchar * content_dir, const gchar * address,
   g_mutex_init (&origin->lock);
   origin->log = g_ptr_array_new_with_free_func (entry_unref);
   origin->in_flight = g_hash_table_new_full (NULL, NULL, entry_unref, NULL);
+  origin->faults = p2p_origin_faults_new ();
   g_mutex_init (&origin->start_lock);
   g_cond_init (&origin->start_cond);
   origin->context = g_main_context_new ();
@@ -357,6 +372,7 @@ p2p_origin_free (P2pOrigin * origin)
     fclose (origin->log_file);
   g_ptr_array_unref (origin->log);
   g_hash_table_unref (origin->in_flight);
+  p2p_origin_faults_free (origin->faults);
   g_mutex_clear (&origin->lock);
   g_mutex_clear (&origin->start_lock);
   g_cond_clear (&origin->start_cond);
@@ -462,4 +478,28 @@ guint
 p2p_origin_get_live_segments (P2pOrigin * origin)
 {
   return g_atomic_int_get (&origin->live_segments);
+}
+
+/**
+ * p2p_origin_add_fault:
+ * @spec: "ANSWER:GLOB[:SECONDS]": ANSWER an HTTP status 400..599 or
+ *   "reset", GLOB a GPatternSpec on the request path
+ *
+ * Adds a fault rule; it acts once p2p_origin_arm_faults() is called.
+ */
+gboolean
+p2p_origin_add_fault (P2pOrigin * origin, const gchar * spec, GError ** error)
+{
+  return p2p_origin_faults_add (origin->faults, spec, error);
+}
+
+/**
+ * p2p_origin_arm_faults:
+ *
+ * Starts (again) every rule's window.
+ */
+void
+p2p_origin_arm_faults (P2pOrigin * origin)
+{
+  p2p_origin_faults_arm (origin->faults);
 }

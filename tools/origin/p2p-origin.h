@@ -62,6 +62,12 @@ gboolean p2p_origin_set_log_file (P2pOrigin * origin, const gchar * path,
 void p2p_origin_set_live_segments (P2pOrigin * origin, guint n_segments);
 guint p2p_origin_get_live_segments (P2pOrigin * origin);
 
+/* Fault injection (README.md, "Faults"): a rule "ANSWER:GLOB[:SECONDS]";
+ * rules act once armed, for SECONDS from the last arming. */
+gboolean p2p_origin_add_fault (P2pOrigin * origin, const gchar * spec,
+    GError ** error);
+void p2p_origin_arm_faults (P2pOrigin * origin);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (P2pOrigin, p2p_origin_free)
 
 G_END_DECLS

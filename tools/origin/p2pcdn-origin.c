@@ -17,6 +17,13 @@ on_signal (gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_arm_faults (gpointer origin)
+{
+  p2p_origin_arm_faults (origin);
+  return G_SOURCE_CONTINUE;
+}
+
 static gchar *
 default_content_dir (void)
 {
@@ -36,6 +43,8 @@ main (int argc, char **argv)
   g_autofree gchar *log = NULL;
   gint port = 0;
   gint live_segments = P2P_ORIGIN_DEFAULT_LIVE_SEGMENTS;
+  g_auto (GStrv) faults = NULL;
+  gboolean faults_wait = FALSE;
   GOptionEntry entries[] = {
     {"content", 'c', 0, G_OPTION_ARG_FILENAME, &content,
         "Content made by make-content.sh (default: $P2PCDN_CONTENT_DIR or "
@@ -48,6 +57,13 @@ main (int argc, char **argv)
         "Write one JSON line per request to FILE", "FILE"},
     {"live-segments", 0, 0, G_OPTION_ARG_INT, &live_segments,
         "Live streams end after N segments, 0 never (default 15)", "N"},
+    {"fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
+          "Answer requests whose path matches GLOB with an HTTP status or a "
+          "body cut in half (reset), for SECONDS (none or 0: no end) from "
+          "the start or each SIGUSR1; repeatable",
+        "400..599|reset:GLOB[:SECONDS]"},
+    {"faults-wait", 0, 0, G_OPTION_ARG_NONE, &faults_wait,
+        "Faults act only from the first SIGUSR1 on", NULL},
     {NULL}
   };
   g_autoptr (GOptionContext) ctx = NULL;
@@ -87,7 +103,17 @@ main (int argc, char **argv)
     return EXIT_FAILURE;
   }
 
+  for (guint i = 0; faults && faults[i]; i++) {
+    if (!p2p_origin_add_fault (origin, faults[i], &error)) {
+      g_printerr ("p2pcdn-origin: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  }
+  if (!faults_wait)
+    p2p_origin_arm_faults (origin);
+
   loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGUSR1, on_arm_faults, origin);
   g_unix_signal_add (SIGINT, on_signal, loop);
   g_unix_signal_add (SIGTERM, on_signal, loop);
 

@@ -520,6 +520,90 @@ test_slow (void)
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
 }
 
+/* A request cut by a reset rule: the body ends before its Content-Length;
+ * returns the body bytes the origin logged. */
+static guint64
+fetch_cut (const gchar * path, const gchar * range)
+{
+  g_autofree gchar *url = g_strconcat (p2p_origin_get_base_url (origin),
+      path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GPtrArray) log = NULL;
+  P2pOriginRequest *req;
+
+  p2p_origin_clear_log (origin);
+  if (range)
+    soup_message_headers_replace (soup_message_get_request_headers (msg),
+        "Range", range);
+  /* libsoup takes the early end for the end: Content-Length tells */
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, range ? 206 : 200);
+  g_assert_cmpint (g_bytes_get_size (body), <,
+      soup_message_headers_get_content_length
+      (soup_message_get_response_headers (msg)));
+  log = get_log_when_finished (0);
+  g_assert_cmpuint (log->len, ==, 1);
+  req = log->pdata[0];
+  g_assert_false (req->finished);
+  return req->bytes_sent;
+}
+
+static void
+test_faults (void)
+{
+  P2pOrigin *shared = origin;
+  const gchar *bad[] = { "600:/x", "399:/x", "reset", "reset:", "503:/x:y",
+    "503:/x:-1", "nope:/x", "503:/x:99999999",
+  };
+  g_autoptr (GError) error = NULL;
+  g_auto (Reply) before = { 0 };
+  g_auto (Reply) during = { 0 };
+  g_auto (Reply) after = { 0 };
+  g_auto (Reply) again = { 0 };
+
+  origin = p2p_origin_new (content_dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_assert_false (p2p_origin_add_fault (origin, bad[i], &error));
+    g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+    g_clear_error (&error);
+  }
+  g_assert_true (p2p_origin_add_fault (origin, "503:/vod/seg.ts:1", &error));
+  g_assert_true (p2p_origin_add_fault (origin, "reset:/redirect/0/*",
+          &error));
+  g_assert_no_error (error);
+
+  /* nothing before the rules are armed */
+  fetch ("/vod/seg.ts", NULL, &before);
+  g_assert_cmpuint (before.status, ==, 200);
+
+  p2p_origin_arm_faults (origin);
+  fetch ("/vod/seg.ts", NULL, &during);
+  g_assert_cmpuint (during.status, ==, 503);
+  /* half the body (of the range), then the connection closes */
+  g_assert_cmpuint (fetch_cut ("/redirect/0/vod/seg.ts", NULL), ==,
+      SEGMENT_SIZE / 2);
+  g_assert_cmpuint (fetch_cut ("/redirect/0/vod/seg.ts", "bytes=100-"), ==,
+      (SEGMENT_SIZE - 100) / 2);
+
+  /* a window ends; a rule without one does not; arming again reopens */
+  g_usleep (1100 * 1000);
+  fetch ("/vod/seg.ts", NULL, &after);
+  g_assert_cmpuint (after.status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (after.body), ==, SEGMENT_SIZE);
+  g_assert_cmpuint (fetch_cut ("/redirect/0/vod/seg.ts", NULL), ==,
+      SEGMENT_SIZE / 2);
+  p2p_origin_arm_faults (origin);
+  fetch ("/vod/seg.ts", NULL, &again);
+  g_assert_cmpuint (again.status, ==, 503);
+
+  p2p_origin_free (origin);
+  origin = shared;
+}
+
 static void
 test_hang (void)
 {
@@ -898,6 +982,7 @@ main (int argc, char **argv)
   g_test_add_func ("/origin/redirects", test_redirects);
   g_test_add_func ("/origin/slow", test_slow);
   g_test_add_func ("/origin/hang", test_hang);
+  g_test_add_func ("/origin/faults", test_faults);
   g_test_add_func ("/origin/bytes", test_bytes);
   g_test_add_func ("/origin/log", test_log);
   g_test_add_func ("/origin/new-errors", test_new_errors);
