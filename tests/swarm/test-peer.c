@@ -297,6 +297,28 @@ test_dead_peer_stalls_out (void)
   pair_close (&p);
 }
 
+/* A remote that stops reading mid-upload (its end gone quiet, as the
+ * misbehaving peer's stop-reading mode does) is dropped once it took
+ * nothing for 5 s: it would keep what we queued for it, and its place. */
+static void
+test_stopped_reader_dropped (void)
+{
+  Pair p;
+  gint64 start;
+  gboolean never = FALSE;
+
+  pair_open (&p, 60000);
+  p.ea.served = make_ts (20000);        /* 3.7 MB: far more than one queue */
+  g_assert_true (p2p_peer_request (p.b, 4));
+  iterate_until (&never, 200);          /* the upload runs */
+  p2p_fake_transport_kill (p.cb);
+  start = g_get_monotonic_time ();
+  iterate_until ((gboolean *) & p.ea.failed, 8000);
+  g_assert_error (p.ea.failed, P2P_PEER_ERROR, P2P_PEER_ERROR_STALLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 4 * G_USEC_PER_SEC);
+  pair_close (&p);
+}
+
 static void
 test_segment_check (void)
 {
@@ -398,6 +420,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/peer/announce-and-download", test_announce_and_download);
   g_test_add_func ("/peer/absent", test_absent);
+  g_test_add_func ("/peer/stopped-reader-dropped",
+      test_stopped_reader_dropped);
   g_test_add_func ("/peer/download-from-offset", test_download_from_offset);
   g_test_add_func ("/peer/announcement-capped", test_announcement_capped);
   g_test_add_func ("/peer/segment-check-encrypted-and-audio",
