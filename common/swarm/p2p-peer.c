@@ -28,6 +28,11 @@ G_DEFINE_QUARK (p2p-peer-error-quark, p2p_peer_error);
 /* A remote whose channel takes nothing for this long (it stopped reading)
  * loses its upload, and with it our upload slot. */
 #define UPLOAD_STUCK_US (5 * G_USEC_PER_SEC)
+/* Requests a remote may make in a second.  p2p-media-loader asks one
+ * segment at a time and waits for it; beyond this it is a flood, and each
+ * request would cost a lookup and up to a message of queued data (the flood
+ * bench's b-flood peers made 100,000 requests that queued 126 MB). */
+#define MAX_REQUESTS_PER_S 20
 
 typedef struct {
   gboolean active;
@@ -61,6 +66,8 @@ struct _P2pPeer
   Download down;
   Upload up;
   gint64 next_request_id;
+  gint64 requests_since;        /* the remote's requests in the second since */
+  guint requests;
   gboolean failed;
   gboolean announced;           /* the remote sent its list at least once */
   P2pRateLimit upload_limit;    /* this remote's share of our uplink */
@@ -422,9 +429,19 @@ start_upload (P2pPeer * peer, const P2pPeerCommand * req)
 {
   GBytes *data = NULL;
   P2pPeerCommand cmd;
+  gint64 now = g_get_monotonic_time ();
 
   if (peer->up.active)
     upload_end (peer, FALSE);   /* a new request replaces the current one */
+  if (now - peer->requests_since >= G_USEC_PER_SEC) {
+    peer->requests_since = now;
+    peer->requests = 0;
+  }
+  if (++peer->requests > MAX_REQUESTS_PER_S) {
+    send_simple (peer, P2P_PEER_CMD_SEGMENT_ABSENT, req->segment_id,
+        req->request_id);
+    return;
+  }
 
   if (peer->callbacks.lookup)
     data = peer->callbacks.lookup (peer, req->segment_id, peer->user_data);

@@ -19,6 +19,7 @@ typedef struct {
   GError *got_error;
   gboolean downloaded;
   GError *failed;
+  guint lookups;
 } End;
 
 typedef struct {
@@ -51,6 +52,7 @@ on_lookup (P2pPeer * peer, gint64 id, gpointer user_data)
 {
   End *e = user_data;
 
+  e->lookups++;
   return e->served ? g_bytes_ref (e->served) : NULL;
 }
 
@@ -319,6 +321,36 @@ test_stopped_reader_dropped (void)
   pair_close (&p);
 }
 
+/* A remote that floods requests (each replacing the last) gets "absent"
+ * beyond 20 a second: no lookup, no data queued for it. */
+static void
+test_request_flood_capped (void)
+{
+  Pair p;
+  gboolean never = FALSE;
+
+  pair_open (&p, 2000);
+  p.ea.served = make_ts (1000);
+  for (guint i = 0; i < 200; i++) {
+    P2pPeerCommand cmd;
+    GPtrArray *msgs;
+
+    p2p_peer_command_init (&cmd, P2P_PEER_CMD_SEGMENT_REQUEST);
+    cmd.segment_id = 4;
+    cmd.request_id = 1 + i % 999;
+    msgs = p2p_peer_command_encode (&cmd, 0, NULL);
+    p2p_peer_command_clear (&cmd);
+    for (guint k = 0; k < msgs->len; k++)
+      p2p_peer_connection_send (p.cb, g_ptr_array_index (msgs, k), NULL);
+    g_ptr_array_unref (msgs);
+  }
+  iterate_until (&never, 300);
+  g_assert_cmpuint (p.ea.lookups, >=, 1);
+  g_assert_cmpuint (p.ea.lookups, <=, 40);
+  g_assert_null (p.ea.failed);
+  pair_close (&p);
+}
+
 static void
 test_segment_check (void)
 {
@@ -420,6 +452,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/peer/announce-and-download", test_announce_and_download);
   g_test_add_func ("/peer/absent", test_absent);
+  g_test_add_func ("/peer/request-flood-capped", test_request_flood_capped);
   g_test_add_func ("/peer/stopped-reader-dropped",
       test_stopped_reader_dropped);
   g_test_add_func ("/peer/download-from-offset", test_download_from_offset);
