@@ -48,6 +48,10 @@ struct _BadRawPeer
   guint64 connections;
   guint64 requests_sent;
   guint64 requests_received;
+  /* connections that got the whole malformed or oversized command: only
+   * those can be expected to end in a ban (a remote that leaves first
+   * never reads it) */
+  guint64 delivered;
 };
 
 typedef struct {
@@ -171,6 +175,7 @@ on_send_chunk (gpointer user_data)
     g_ptr_array_remove_index (l->outgoing, 0);
   if (l->outgoing->len)
     return G_SOURCE_CONTINUE;
+  l->rp->delivered++;
   l->timer = 0;
   return G_SOURCE_REMOVE;
 }
@@ -253,7 +258,8 @@ attack (RawLink * l)
         /* the framing intact, the command type byte past the last one */
         bad[FRAME_PART] = 0x7f;
         msg = g_bytes_new_take (bad, len);
-        p2p_peer_connection_send (l->conn, msg, NULL);
+        if (p2p_peer_connection_send (l->conn, msg, NULL))
+          l->rp->delivered++;
         g_bytes_unref (msg);
         l->rp->requests_sent++;
       }
@@ -474,9 +480,9 @@ bad_raw_peer_report (BadRawPeer * rp)
 {
   return g_strdup_printf ("{\"mode\": \"%s\", \"connections\": %"
       G_GUINT64_FORMAT ", \"requests_sent\": %" G_GUINT64_FORMAT
-      ", \"requests_received\": %" G_GUINT64_FORMAT "}",
-      raw_mode_names[rp->mode], rp->connections, rp->requests_sent,
-      rp->requests_received);
+      ", \"requests_received\": %" G_GUINT64_FORMAT ", \"delivered\": %"
+      G_GUINT64_FORMAT "}", raw_mode_names[rp->mode], rp->connections,
+      rp->requests_sent, rp->requests_received, rp->delivered);
 }
 
 void
