@@ -415,14 +415,62 @@ wait_limit (P2pScheduler * s, Job * job, gint64 t, gboolean holder_busy)
   return p2p_sched_backup_time (job->asked, job->deadline, http_est, rank);
 }
 
-static void
-decide (P2pScheduler * s, Job * job)
+/* Starts the holder best placed to send @size bytes of @job by @deadline.
+ * @holder_busy (may be NULL) is set when holders exist that are busy,
+ * refused, or too slow for it.  FALSE when none was started. */
+static gboolean
+start_holder (P2pScheduler * s, Job * job, gsize size, gint64 deadline,
+    gboolean * holder_busy)
 {
   GHashTableIter it;
   PeerRec *rec;
-  GArray *cands;
+  GArray *cands = g_array_new (FALSE, FALSE, sizeof (P2pSchedCandidate));
   gint64 t = now (s);
-  gsize size = job_size (s, job);
+  gboolean busy = FALSE, started = FALSE;
+
+  g_hash_table_iter_init (&it, s->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec)) {
+    P2pSchedCandidate c = { rec, &rec->stats };
+
+    if (!peer_usable (s, rec)
+        || !s->ops.peer_has (rec->handle, job->id, s->user_data))
+      continue;
+    if (rec->job || rec->busy_until > t || is_refused (job, rec, t)
+        || (job->absents >= STRUGGLING_MAX_ABSENTS && job->consumers->len
+            && p2p_scheduler_struggling (s))) {
+      busy = TRUE;
+      continue;
+    }
+    g_array_append_val (cands, c);
+  }
+  while (cands->len && !started) {
+    gint i = p2p_sched_pick_peer ((P2pSchedCandidate *) cands->data,
+        cands->len, size, t, deadline, s->rand);
+
+    if (i < 0) {
+      /* holders exist, just not fast enough for this deadline */
+      busy = busy || job->consumers->len == 0;
+      break;
+    }
+    rec = g_array_index (cands, P2pSchedCandidate, i).handle;
+    GST_DEBUG ("segment %" G_GINT64_FORMAT ": from peer %s (%u candidates, "
+        "from byte %" G_GSIZE_FORMAT ", due in %" G_GINT64_FORMAT " ms)",
+        job->id, rec->name, cands->len, partial_size (job),
+        (deadline - t) / 1000);
+    started = start_peer (s, job, rec);
+    if (!started)
+      g_array_remove_index_fast (cands, i);
+  }
+  g_array_unref (cands);
+  if (holder_busy)
+    *holder_busy = busy;
+  return started;
+}
+
+static void
+decide (P2pScheduler * s, Job * job)
+{
+  gint64 t = now (s);
   gboolean holder_busy = FALSE;
   gint64 deadline, limit;
 
@@ -437,42 +485,8 @@ decide (P2pScheduler * s, Job * job)
   }
   deadline = job->consumers->len ? job->deadline : NO_DEADLINE;
 
-  cands = g_array_new (FALSE, FALSE, sizeof (P2pSchedCandidate));
-  g_hash_table_iter_init (&it, s->peers);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec)) {
-    P2pSchedCandidate c = { rec, &rec->stats };
-
-    if (!peer_usable (s, rec)
-        || !s->ops.peer_has (rec->handle, job->id, s->user_data))
-      continue;
-    if (rec->job || rec->busy_until > t || is_refused (job, rec, t)
-        || (job->absents >= STRUGGLING_MAX_ABSENTS && job->consumers->len
-            && p2p_scheduler_struggling (s))) {
-      holder_busy = TRUE;
-      continue;
-    }
-    g_array_append_val (cands, c);
-  }
-  while (cands->len) {
-    gint i = p2p_sched_pick_peer ((P2pSchedCandidate *) cands->data,
-        cands->len, size, t, deadline, s->rand);
-
-    if (i < 0) {
-      /* holders exist, just not fast enough for this deadline */
-      holder_busy = holder_busy || job->consumers->len == 0;
-      break;
-    }
-    rec = g_array_index (cands, P2pSchedCandidate, i).handle;
-    GST_DEBUG ("segment %" G_GINT64_FORMAT ": from peer %s (%u candidates, "
-        "due in %" G_GINT64_FORMAT " ms)", job->id, rec->name, cands->len,
-        (deadline - t) / 1000);
-    if (start_peer (s, job, rec)) {
-      g_array_unref (cands);
-      return;
-    }
-    g_array_remove_index_fast (cands, i);
-  }
-  g_array_unref (cands);
+  if (start_holder (s, job, job_size (s, job), deadline, &holder_busy))
+    return;
 
   if (job->consumers->len == 0) {
     /* a prefetch that no peer can serve now */
@@ -504,43 +518,12 @@ decide (P2pScheduler * s, Job * job)
 static gboolean
 resume_from_peer (P2pScheduler * s, Job * job)
 {
-  GHashTableIter it;
-  PeerRec *rec;
-  GArray *cands;
-  gint64 t = now (s);
-  gint64 deadline = job->consumers->len ? job->deadline : NO_DEADLINE;
-  gboolean started = FALSE;
-
-  if (!job->partial || job->total <= 0)
+  if (!job->partial || job->total <= 0
+      || !start_holder (s, job, job->total - partial_size (job),
+          job->consumers->len ? job->deadline : NO_DEADLINE, NULL))
     return FALSE;
-  cands = g_array_new (FALSE, FALSE, sizeof (P2pSchedCandidate));
-  g_hash_table_iter_init (&it, s->peers);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & rec)) {
-    P2pSchedCandidate c = { rec, &rec->stats };
-
-    if (peer_usable (s, rec) && !rec->job && rec->busy_until <= t
-        && !is_refused (job, rec, t)
-        && s->ops.peer_has (rec->handle, job->id, s->user_data))
-      g_array_append_val (cands, c);
-  }
-  while (cands->len && !started) {
-    gint i = p2p_sched_pick_peer ((P2pSchedCandidate *) cands->data,
-        cands->len, job->total - partial_size (job), t, deadline, s->rand);
-
-    if (i < 0)
-      break;
-    rec = g_array_index (cands, P2pSchedCandidate, i).handle;
-    started = start_peer (s, job, rec);
-    if (started) {
-      s->counters.resumes++;
-      GST_DEBUG ("segment %" G_GINT64_FORMAT ": the rest from peer %s, from "
-          "byte %" G_GSIZE_FORMAT, job->id, rec->name, partial_size (job));
-    } else {
-      g_array_remove_index_fast (cands, i);
-    }
-  }
-  g_array_unref (cands);
-  return started;
+  s->counters.resumes++;
+  return TRUE;
 }
 
 /* The peer is too slow for the deadline: the rest comes from the byte it
