@@ -290,10 +290,8 @@ def scenario_peer_leaves(sw):
     refs, total_media, skip = baseline(sw)
     # player 1 holds everything, then serves through a slow uplink so that
     # transfers are under way when it dies
-    seeder = sw.player(0, "--linger", "60")
-    first = report_line_when_done(seeder)
-    if not first["eos"]:
-        print("FAIL: seeder did not play: %s" % first["error"])
+    seeder, first = seed(sw, 60)
+    if not first:
         return False
     sw.net.shape(0, "1mbit")
     start = time.time()
@@ -378,10 +376,8 @@ def scenario_debug_log(sw):
     (at least six p2pcdn-* ones), nothing comes out through a GLib log
     domain of ours, and peer addresses (the players' IPs, ICE candidates)
     appear only at DEBUG and LOG."""
-    seeder = sw.player(0, "--linger", "40")
-    first = report_line_when_done(seeder)
-    if not first["eos"]:
-        print("FAIL: seeder did not play: %s" % first["error"])
+    _, first = seed(sw, 40)
+    if not first:
         return False
     env = dict(sw.env, GST_DEBUG="p2pcdn*:6", GST_DEBUG_NO_COLOR="1",
                G_MESSAGES_DEBUG="all")
@@ -777,10 +773,8 @@ def scenario_tracker_restart(sw):
     reconnected (with backoff) and the seeder's has re-announced."""
     refs, total_media, skip = baseline(sw)
     base = refs[sw.player_element(0)]
-    seeder = sw.player(0, "--linger", "60")
-    first = report_line_when_done(seeder)
-    if not first["eos"]:
-        print("FAIL: seeder did not play: %s" % first["error"])
+    _, first = seed(sw, 60)
+    if not first:
         return False
     early = sw.player(1, "--sync")
     time.sleep(4)
@@ -849,10 +843,8 @@ def scenario_relay_only(sw):
     env = {"P2PCDN_ICE_RELAY_ONLY": "1",
            "P2PCDN_TURN": "turn://p2pcdn:secret@%s:%d" % (sw.net.hub_ip,
                                                            TURN_PORT)}
-    seeder = sw.player(0, "--linger", "30", env=env)
-    first = report_line_when_done(seeder)
-    if not first["eos"]:
-        print("FAIL: seeder did not play: %s" % first["error"])
+    _, first = seed(sw, 30, env=env)
+    if not first:
         return False
     rep = report(sw.player(1, env=env), 60)
     s = rep.get("stats", {})
@@ -917,10 +909,8 @@ def scenario_origin_errors(sw):
     CRITICAL."""
     refs, _, _ = baseline(sw)
     base = refs[sw.player_element(0)]
-    seeder = sw.player(0, "--linger", "60")
-    first = report_line_when_done(seeder)
-    if not first["eos"]:
-        print("FAIL: seeder did not play: %s" % first["error"])
+    _, first = seed(sw, 60)
+    if not first:
         return False
     origin = "http://%s:8080" % sw.net.hub_ip
     # a swarm of its own (another master URL): no peer holds a thing
@@ -1073,6 +1063,18 @@ def report_line_when_done(proc, timeout=60):
         if not line and proc.poll() is not None:
             break
     raise RuntimeError("no report from %s" % proc.args)
+
+
+def seed(sw, linger, env=None):
+    """Player 1 plays the stream to EOS and stays @linger seconds to serve
+    it: its process and its report, or None for the report (with a FAIL
+    line) when it did not play."""
+    seeder = sw.player(0, "--linger", str(linger), env=env)
+    first = report_line_when_done(seeder)
+    if not first["eos"]:
+        print("FAIL: seeder did not play: %s" % first["error"])
+        return seeder, None
+    return seeder, first
 
 
 def main():
