@@ -67,6 +67,7 @@ struct _P2pManager
   GHashTable *tracker_clients;  /* URL -> P2pTrackerClient, on first use */
   gboolean no_webrtc;           /* webrtcbin missing: HTTP only */
   GThread *dtls_warm_up;        /* making the DTLS certificate, or NULL */
+  gboolean dtls_warm_up_asked;  /* once: every playlist refresh opens here */
   gboolean warned_relay_no_turn;        /* said once: relay-only, no TURN */
   /* swarm id -> the explicit settings ("p2pcdn-swarm-settings") of the
    * element that last loaded a manifest of that stream */
@@ -991,13 +992,16 @@ warm_up_webrtc (P2pManager * self, const P2pRequestInfo * info,
   P2pSwarmSettings settings = { 0 };
   GThread *thread;
 
-  if (self->no_webrtc)
+  if (self->no_webrtc || self->dtls_warm_up_asked)
     return;
   resolve_settings (self, info, options, &settings);
-  if (settings.p2p && settings.trackers && settings.trackers[0]
-      && (thread = p2p_webrtc_transport_warm_up ())) {
-    GST_DEBUG_OBJECT (self, "making the DTLS certificate");
-    self->dtls_warm_up = thread;
+  if (settings.p2p && settings.trackers && settings.trackers[0]) {
+    self->dtls_warm_up_asked = TRUE;
+    /* NULL when another manager of the process made it */
+    if ((thread = p2p_webrtc_transport_warm_up ())) {
+      GST_DEBUG_OBJECT (self, "making the DTLS certificate");
+      self->dtls_warm_up = thread;
+    }
   }
   p2p_swarm_settings_clear (&settings);
 }
