@@ -681,8 +681,10 @@ stats_tick (GstClock * clock, GstClockTime time, GstClockID id,
   return TRUE;
 }
 
-/* With the gateway, no segment passes through us: the figures an
- * application reads at each segment come from the system clock instead. */
+/* Figures change while no segment passes through us: always on the
+ * gateway path, and on the direct one once the demuxer has every segment
+ * while we still serve peers (uploads, bans).  The source the application
+ * made posts them from the system clock too. */
 static void
 start_stats_tick (GstP2pSrc * self)
 {
@@ -738,7 +740,7 @@ gst_p2p_src_choose_path (GstP2pSrc * self)
   priv->gateway_base = gateway ? g_strdup (p2p_gateway_get_base (gateway)) :
       NULL;
   GST_OBJECT_UNLOCK (self);
-  if (gateway)
+  if (gateway || priv->configured_source)
     start_stats_tick (self);
   GST_INFO_OBJECT (self, "%s downloads through %s",
       gateway ? GST_P2P_SRC_GET_CLASS (self)->demux2_name : "the demuxer",
