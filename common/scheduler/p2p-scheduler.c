@@ -28,9 +28,14 @@ P2P_LOG_CATEGORY (p2p_scheduler_log, "p2pcdn-scheduler", "segment jobs: peer or 
 #define PREFETCH_AHEAD 3
 #define PREFETCH_MAX_DOWNLOADS 2
 #define PREFETCH_MIN_HOLDERS 2
-/* Nor while the player's buffer is this low: what it asks for next needs
- * all of the downlink (abr-switch: prefetches ran beside the one fetch a
- * starving player waited for, which took 7 s at 300 kbit/s). */
+/* Nor, while the player's buffer is this low, beside a segment it waits
+ * for: that fetch needs all of the downlink (abr-switch: prefetches ran
+ * beside the one fetch a starving player waited for, which took 7 s at
+ * 300 kbit/s).  With nothing awaited, a low buffer is what a live player
+ * at the edge has between two segments: the next one prefetched from the
+ * peers that hold it is there when its playlist shows it, where asked
+ * then it had about a second, and a busy holder missed it (live-join5:
+ * every later origin request was such a hand-over). */
 #define PREFETCH_MIN_BUFFER_US (2 * G_USEC_PER_SEC)
 /* Size assumed for a segment of unknown size before any was seen. */
 #define DEFAULT_SEGMENT_SIZE (256 * 1024)
@@ -277,7 +282,6 @@ job_go_http (P2pScheduler * s, Job * job)
     g_clear_pointer (&job->partial, g_bytes_unref);
   }
   job->state = JOB_HTTP;
-  s->own_http_id = MAX (s->own_http_id, job->id);
   lead = g_ptr_array_steal_index (job->consumers, 0);
   /* the call may end the job at once (a cancelled fetch): nothing after */
   s->cops.go_http (lead, job->peers_tried);
@@ -404,14 +408,20 @@ wait_limit (P2pScheduler * s, Job * job, gint64 t, gboolean holder_busy)
   /* someone holds it or fetches it now: worth waiting while HTTP could
    * still make the deadline */
   if (holder_busy || loading
-      || (s->ops.peers_expected && s->ops.peers_expected (s->user_data)))
+      || (s->ops.peers_expected && s->ops.peers_expected (s->user_data))) {
+    GST_DEBUG ("segment %" G_GINT64_FORMAT ": waits (holder busy %d, a peer "
+        "loading it %d)", job->id, holder_busy, loading);
     return job->deadline - http_est - P2P_SCHED_MARGIN_US;
+  }
   fetcher = previous_fetcher (s, job->id);
-  if (fetcher == 0)
-    return t;
-  if (fetcher == 1)
-    return job->deadline - http_est - P2P_SCHED_MARGIN_US;
+  if (fetcher >= 0) {
+    GST_DEBUG ("segment %" G_GINT64_FORMAT ": %s fetched the one before",
+        job->id, fetcher == 0 ? "we" : "a neighbour");
+    return fetcher == 0 ? t :
+        job->deadline - http_est - P2P_SCHED_MARGIN_US;
+  }
   rank = election_rank (s, job->id);
+  GST_DEBUG ("segment %" G_GINT64_FORMAT ": election rank %u", job->id, rank);
   return p2p_sched_backup_time (job->asked, job->deadline, http_est, rank);
 }
 
@@ -506,10 +516,19 @@ decide (P2pScheduler * s, Job * job)
     reschedule (s);
     return;
   }
+  /* Only a fetch that waited for nobody makes us the one who fetches the
+   * next segment too: a backup's fetch came late in the segment's round,
+   * and taken as "fetched the one before" it made each backup a second
+   * fetcher of every later segment (live-join5: 2.5 origin fetches a
+   * segment in one run of three, after the live-edge prefetch made
+   * holders answer "absent" more often). */
   if (job->state == JOB_WAITING)
     s->counters.backup_http++;
-  else if (open_peer_count (s) > 0)
-    s->counters.elected_http++;
+  else {
+    s->own_http_id = MAX (s->own_http_id, job->id);
+    if (open_peer_count (s) > 0)
+      s->counters.elected_http++;
+  }
   job_go_http (s, job);
 }
 
@@ -749,6 +768,24 @@ p2p_scheduler_get_peer_stats (P2pScheduler * s, gpointer peer)
   return rec ? &rec->stats : NULL;
 }
 
+/* Another neighbour, or we, fetched @id from the origin before @rec was
+ * seen loading it: @rec is a backup, not the one the next segment waits
+ * for (nothing on the wire tells the two apart but the order). */
+static gboolean
+first_fetcher_known (P2pScheduler * s, PeerRec * rec, gint64 id)
+{
+  GHashTableIter it;
+  PeerRec *other;
+
+  if (s->own_http_id >= id)
+    return TRUE;
+  g_hash_table_iter_init (&it, s->peers);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & other))
+    if (other != rec && other->http_id >= id && peer_usable (s, other))
+      return TRUE;
+  return FALSE;
+}
+
 /* Jobs that wait re-decide: the peer may now hold what they need. */
 void
 p2p_scheduler_peer_announced (P2pScheduler * s, gpointer peer)
@@ -761,8 +798,12 @@ p2p_scheduler_peer_announced (P2pScheduler * s, gpointer peer)
   if (rec && s->model->last_id >= 0)
     for (gint64 id = s->model->last_id - 2 * step;
         id <= s->model->last_id + 3 * step; id += step)
-      if (s->ops.peer_is_loading (rec->handle, id, s->user_data))
-        rec->http_id = MAX (rec->http_id, id);
+      if (s->ops.peer_is_loading (rec->handle, id, s->user_data)
+          && id > rec->http_id && !first_fetcher_known (s, rec, id)) {
+        GST_DEBUG ("peer %s fetches segment %" G_GINT64_FORMAT
+            " from the origin", rec->name, id);
+        rec->http_id = id;
+      }
   redecide_waiting (s);
   try_prefetch (s);
   reschedule (s);
@@ -1027,6 +1068,21 @@ reschedule (P2pScheduler * s)
 
 /* Segments just ahead of the playhead that peers hold come into the cache
  * before the player asks, the rarest first. */
+/* Jobs a consumer waits for, still under way. */
+static guint
+awaited_jobs (P2pScheduler * s)
+{
+  GHashTableIter it;
+  Job *job;
+  guint n = 0;
+
+  g_hash_table_iter_init (&it, s->jobs);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & job))
+    n += job->consumers->len > 0 || job->state == JOB_HTTP
+        || job->state == JOB_RANGE;     /* the lead consumer fetches it */
+  return n;
+}
+
 static gboolean
 prefetch_allowed (P2pScheduler * s)
 {
@@ -1038,7 +1094,7 @@ prefetch_allowed (P2pScheduler * s)
   if (s->own_last_id != s->model->last_id)
     return FALSE;
   if (p2p_playback_model_buffer_us (s->model, now (s)) <
-      PREFETCH_MIN_BUFFER_US)
+      PREFETCH_MIN_BUFFER_US && awaited_jobs (s) > 0)
     return FALSE;
   /* a player whose downlink barely carries its rendition needs all of it */
   return !p2p_scheduler_struggling (s);

@@ -92,7 +92,8 @@ def metrics(run):
             "max": max(per_path.values()) if per_path else None,
             "after_join": (sum(after_join.values()) / len(after_join))
             if after_join else None,
-            "after_join_segments": len(after_join)},
+            "after_join_segments": len(after_join),
+            "after_join_bytes": _after_join_bytes(media, after_join)},
         "stalls": {"sum": sum(stalls), "max": max(stalls, default=None)},
         "stalled_s": {"sum": sum(stalled), "max": max(stalled, default=None)},
         "stalled_at_end": sum(1 for r in reps if r and r["stalled_at_end"]),
@@ -128,6 +129,22 @@ def _after_join(run, media, per_path):
         t = (e["timestamp_us"] - t0) / 1e6
         first[e["path"]] = min(first.get(e["path"], t), t)
     return {path: n for path, n in per_path.items() if first[path] > joined}
+
+
+def _after_join_bytes(media, after_join):
+    """The origin's bytes of the after-join segments in segment sizes: a
+    Range request for a segment's tail counts as the share it carried,
+    where the request count above counts it as a whole fetch."""
+    sent = collections.Counter()
+    size = {}
+    for e in media:
+        if e["path"] not in after_join:
+            continue
+        sent[e["path"]] += e["bytes_sent"]
+        if not e.get("range"):
+            size[e["path"]] = max(size.get(e["path"], 0), e["bytes_sent"])
+    sizes = [sent[p] / size[p] for p in after_join if size.get(p)]
+    return sum(sizes) / len(sizes) if sizes else None
 
 
 def _why_not_eos(player):

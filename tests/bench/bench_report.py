@@ -18,11 +18,13 @@ def _ratio(d):
 
 def one_line(name, mode, k, m):
     return ("%-13s %-4s run%d: eos %d/%d, offload %s, origin fetches/segment "
-            "%s (after joins %s), stalls %d (%.1f s), startup median %s s%s"
+            "%s (after joins %s, in bytes %s), stalls %d (%.1f s), "
+            "startup median %s s%s"
             % (name, mode, k, m["eos"], m["players"],
                _f(m["offload"], "%.3f"),
                _f(m["origin_fetches_per_segment"]["mean"]),
                _f(m["origin_fetches_per_segment"].get("after_join")),
+               _f(m["origin_fetches_per_segment"].get("after_join_bytes")),
                m["stalls"]["sum"], m["stalled_s"]["sum"],
                _f(m["startup_s"]["median"]), _ratio(m["startup_s"])))
 
