@@ -34,8 +34,9 @@ P2P_LOG_CATEGORY (p2p_scheduler_log, "p2pcdn-scheduler", "segment jobs: peer or 
  * 300 kbit/s).  With nothing awaited, a low buffer is what a live player
  * at the edge has between two segments: the next one prefetched from the
  * peers that hold it is there when its playlist shows it, where asked
- * then it had about a second, and a busy holder missed it (live-join5:
- * every later origin request was such a hand-over). */
+ * then it had about a second, and a busy holder often missed that (in
+ * live-join5 most origin requests after the joins were such hand-overs,
+ * Range requests for a segment's tail). */
 #define PREFETCH_MIN_BUFFER_US (2 * G_USEC_PER_SEC)
 /* Size assumed for a segment of unknown size before any was seen. */
 #define DEFAULT_SEGMENT_SIZE (256 * 1024)
@@ -282,6 +283,7 @@ job_go_http (P2pScheduler * s, Job * job)
     g_clear_pointer (&job->partial, g_bytes_unref);
   }
   job->state = JOB_HTTP;
+  s->own_http_id = MAX (s->own_http_id, job->id);
   lead = g_ptr_array_steal_index (job->consumers, 0);
   /* the call may end the job at once (a cancelled fetch): nothing after */
   s->cops.go_http (lead, job->peers_tried);
@@ -516,19 +518,10 @@ decide (P2pScheduler * s, Job * job)
     reschedule (s);
     return;
   }
-  /* Only a fetch that waited for nobody makes us the one who fetches the
-   * next segment too: a backup's fetch came late in the segment's round,
-   * and taken as "fetched the one before" it made each backup a second
-   * fetcher of every later segment (live-join5: 2.5 origin fetches a
-   * segment in one run of three, after the live-edge prefetch made
-   * holders answer "absent" more often). */
   if (job->state == JOB_WAITING)
     s->counters.backup_http++;
-  else {
-    s->own_http_id = MAX (s->own_http_id, job->id);
-    if (open_peer_count (s) > 0)
-      s->counters.elected_http++;
-  }
+  else if (open_peer_count (s) > 0)
+    s->counters.elected_http++;
   job_go_http (s, job);
 }
 
@@ -768,24 +761,6 @@ p2p_scheduler_get_peer_stats (P2pScheduler * s, gpointer peer)
   return rec ? &rec->stats : NULL;
 }
 
-/* Another neighbour, or we, fetched @id from the origin before @rec was
- * seen loading it: @rec is a backup, not the one the next segment waits
- * for (nothing on the wire tells the two apart but the order). */
-static gboolean
-first_fetcher_known (P2pScheduler * s, PeerRec * rec, gint64 id)
-{
-  GHashTableIter it;
-  PeerRec *other;
-
-  if (s->own_http_id >= id)
-    return TRUE;
-  g_hash_table_iter_init (&it, s->peers);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & other))
-    if (other != rec && other->http_id >= id && peer_usable (s, other))
-      return TRUE;
-  return FALSE;
-}
-
 /* Jobs that wait re-decide: the peer may now hold what they need. */
 void
 p2p_scheduler_peer_announced (P2pScheduler * s, gpointer peer)
@@ -799,7 +774,7 @@ p2p_scheduler_peer_announced (P2pScheduler * s, gpointer peer)
     for (gint64 id = s->model->last_id - 2 * step;
         id <= s->model->last_id + 3 * step; id += step)
       if (s->ops.peer_is_loading (rec->handle, id, s->user_data)
-          && id > rec->http_id && !first_fetcher_known (s, rec, id)) {
+          && id > rec->http_id) {
         GST_DEBUG ("peer %s fetches segment %" G_GINT64_FORMAT
             " from the origin", rec->name, id);
         rec->http_id = id;
@@ -1066,8 +1041,6 @@ reschedule (P2pScheduler * s)
   s->ops.wake_at (next == G_MAXINT64 ? -1 : MAX (next, t), s->user_data);
 }
 
-/* Segments just ahead of the playhead that peers hold come into the cache
- * before the player asks, the rarest first. */
 /* Jobs a consumer waits for, still under way. */
 static guint
 awaited_jobs (P2pScheduler * s)
@@ -1083,6 +1056,8 @@ awaited_jobs (P2pScheduler * s)
   return n;
 }
 
+/* Segments just ahead of the playhead that peers hold come into the cache
+ * before the player asks, the rarest first. */
 static gboolean
 prefetch_allowed (P2pScheduler * s)
 {

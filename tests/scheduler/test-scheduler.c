@@ -875,65 +875,6 @@ test_live_election_and_backup (void)
   }
 }
 
-/* A fetch made as a backup, late in a segment's round, does not make its
- * maker the one who fetches the next segment at once: pass 0, we were the
- * backup for seg - 1 and rank second for seg, so we wait for seg.  Nor
- * does a neighbour seen loading a segment after we fetched it first:
- * pass 1, we fetched seg - 1 at once, the neighbour (ranked above us for
- * seg) was a backup, and we fetch seg at once. */
-static void
-test_backup_fetch_not_previous (void)
-{
-  const gchar *me = "-PM0203-SELF00000000", *nb = "-PM0203-NEIGHBOUR000";
-  gint64 seg = 400;
-
-  while (rank_of (me, nb, seg - 1) != 1 || rank_of (me, nb, seg) != 1)
-    seg++;
-
-  for (gint pass = 0; pass < 2; pass++) {
-    Env env;
-    FakePeer *p = peer_new (nb);
-    Consumer prev = { &env, }, c = { &env, };
-    GBytes *data = segment_bytes (68 * 1024, 7);
-
-    env_init (&env, me);
-    teach_http (&env);
-    peer_hold (p, seg - 2);
-    fill_buffer (&env, seg - 3, seg - 2, 2.0);
-    /* pass 1: alone at first, so we fetch seg - 1 at once */
-    if (pass == 0)
-      p2p_scheduler_add_peer (env.s, p, p->name);
-    p2p_scheduler_fetch (env.s, seg - 1, 2.0, 68 * 1024, &prev);
-    if (pass == 1)
-      p2p_scheduler_add_peer (env.s, p, p->name);
-    if (pass == 0) {
-      g_assert_cmpuint (prev.http, ==, 0);
-      advance (&env, 2000 * MS);
-      g_assert_cmpuint (p2p_scheduler_get_counters (env.s)->backup_http, ==,
-          1);
-    }
-    g_assert_cmpuint (prev.http, ==, 1);
-    if (pass == 1) {
-      /* the neighbour fetches it too, after us */
-      g_hash_table_add (p->loading, g_memdup2 (&(gint64) { seg - 1 },
-              sizeof (gint64)));
-      p2p_scheduler_peer_announced (env.s, p);
-    }
-    p2p_scheduler_http_done (env.s, seg - 1, data, env.now - 60 * MS,
-        env.now - 50 * MS, env.now);
-    g_hash_table_remove_all (p->loading);
-    peer_hold (p, seg - 1);
-    p2p_scheduler_peer_announced (env.s, p);
-    p2p_scheduler_fetch (env.s, seg, 2.0, 68 * 1024, &c);
-    g_assert_cmpuint (c.http, ==, pass == 0 ? 0 : 1);
-    g_bytes_unref (data);
-    consumer_clear (&prev);
-    consumer_clear (&c);
-    env_clear (&env);
-    peer_free (p);
-  }
-}
-
 /* Whoever fetched the previous live segment from the origin fetches the
  * next one at once, whatever its rank; the others wait for it, even the
  * one the election would pick. */
@@ -1485,8 +1426,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scheduler/backup-steps-in", test_backup_steps_in);
   g_test_add_func ("/scheduler/previous-fetcher-keeps-fetching",
       test_previous_fetcher_keeps_fetching);
-  g_test_add_func ("/scheduler/backup-fetch-not-previous",
-      test_backup_fetch_not_previous);
   g_test_add_func ("/scheduler/shared-job", test_shared_job);
   g_test_add_func ("/scheduler/shared-job-lead-fails",
       test_shared_job_lead_fails);
