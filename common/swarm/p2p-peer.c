@@ -33,6 +33,11 @@ G_DEFINE_QUARK (p2p-peer-error-quark, p2p_peer_error);
  * request would cost a lookup and up to a message of queued data (the flood
  * bench's b-flood peers made 100,000 requests that queued 126 MB). */
 #define MAX_REQUESTS_PER_S 20
+/* A remote over that cap in this many seconds running is dropped and
+ * banned.  Capped only, a flooder kept its connection and peer slot (about
+ * a megabyte each: webrtcbin, ICE, DTLS, SCTP), so new ones piled up to
+ * max-peers: the 10-minute flood bench's memory rose 19 MB in 6 minutes. */
+#define FLOOD_SECONDS 5
 
 typedef struct {
   gboolean active;
@@ -68,6 +73,7 @@ struct _P2pPeer
   gint64 next_request_id;
   gint64 requests_since;        /* the remote's requests in the second since */
   guint requests;
+  guint flood_seconds;          /* seconds in a row over MAX_REQUESTS_PER_S */
   gboolean failed;
   gboolean announced;           /* the remote sent its list at least once */
   P2pRateLimit upload_limit;    /* this remote's share of our uplink */
@@ -431,13 +437,25 @@ start_upload (P2pPeer * peer, const P2pPeerCommand * req)
   P2pPeerCommand cmd;
   gint64 now = g_get_monotonic_time ();
 
+  if (peer->failed)
+    return;                     /* what was still queued from a dropped one */
   if (peer->up.active)
     upload_end (peer, FALSE);   /* a new request replaces the current one */
   if (now - peer->requests_since >= G_USEC_PER_SEC) {
+    gboolean flooded = peer->requests > MAX_REQUESTS_PER_S
+        && now - peer->requests_since < 2 * G_USEC_PER_SEC;
+
+    peer->flood_seconds = flooded ? peer->flood_seconds + 1 : 0;
     peer->requests_since = now;
     peer->requests = 0;
   }
   if (++peer->requests > MAX_REQUESTS_PER_S) {
+    if (peer->flood_seconds + 1 >= FLOOD_SECONDS) {
+      fail_peer (peer, g_error_new (P2P_PEER_ERROR, P2P_PEER_ERROR_FLOOD,
+              "peer %s asked more than %d times a second for %d s",
+              peer->peer_id, MAX_REQUESTS_PER_S, FLOOD_SECONDS));
+      return;
+    }
     send_simple (peer, P2P_PEER_CMD_SEGMENT_ABSENT, req->segment_id,
         req->request_id);
     return;

@@ -54,6 +54,7 @@ typedef enum {
   P2P_PEER_ERROR_CLOSED,        /* the connection closed */
   P2P_PEER_ERROR_CANCELLED,     /* we cancelled it */
   P2P_PEER_ERROR_NOT_READING,   /* took nothing of an upload for 5 s */
+  P2P_PEER_ERROR_FLOOD,         /* kept asking over the request cap */
 } P2pPeerError;
 
 /* Takes a reference on @connection, which must be open or about to open. */

@@ -378,7 +378,8 @@ on_peer_failed (P2pPeer * peer, const GError * error, gpointer user_data)
   gboolean bad = error && error->domain == P2P_PEER_ERROR
       && (error->code == P2P_PEER_ERROR_PROTOCOL
       || error->code == P2P_PEER_ERROR_SIZE
-      || error->code == P2P_PEER_ERROR_NOT_READING);
+      || error->code == P2P_PEER_ERROR_NOT_READING
+      || error->code == P2P_PEER_ERROR_FLOOD);
 
   if (bad)
     ban_peer (e->swarm, e);

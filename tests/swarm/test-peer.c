@@ -351,6 +351,39 @@ test_request_flood_capped (void)
   pair_close (&p);
 }
 
+/* Over the cap second after second: dropped (and banned by the swarm),
+ * no longer only answered "absent". */
+static void
+test_request_flood_dropped (void)
+{
+  Pair p;
+  gboolean never = FALSE;
+  guint sent = 0;
+
+  pair_open (&p, 2000);
+  p.ea.served = make_ts (1000);
+  for (guint burst = 0; burst < 30 && !p.ea.failed; burst++) {
+    for (guint i = 0; i < 40; i++, sent++) {
+      P2pPeerCommand cmd;
+      GPtrArray *msgs;
+
+      p2p_peer_command_init (&cmd, P2P_PEER_CMD_SEGMENT_REQUEST);
+      cmd.segment_id = 4;
+      cmd.request_id = 1 + sent % 999;
+      msgs = p2p_peer_command_encode (&cmd, 0, NULL);
+      p2p_peer_command_clear (&cmd);
+      for (guint k = 0; k < msgs->len; k++)
+        p2p_peer_connection_send (p.cb, g_ptr_array_index (msgs, k), NULL);
+      g_ptr_array_unref (msgs);
+    }
+    iterate_until (&never, 250);
+  }
+  g_assert_error (p.ea.failed, P2P_PEER_ERROR, P2P_PEER_ERROR_FLOOD);
+  /* not before the fifth second over the cap */
+  g_assert_cmpuint (sent, >=, 4 * 4 * 40);
+  pair_close (&p);
+}
+
 static void
 test_segment_check (void)
 {
@@ -453,6 +486,7 @@ main (int argc, char **argv)
   g_test_add_func ("/peer/announce-and-download", test_announce_and_download);
   g_test_add_func ("/peer/absent", test_absent);
   g_test_add_func ("/peer/request-flood-capped", test_request_flood_capped);
+  g_test_add_func ("/peer/request-flood-dropped", test_request_flood_dropped);
   g_test_add_func ("/peer/stopped-reader-dropped",
       test_stopped_reader_dropped);
   g_test_add_func ("/peer/download-from-offset", test_download_from_offset);
